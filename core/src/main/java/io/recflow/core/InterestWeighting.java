@@ -1,0 +1,71 @@
+package io.recflow.core;
+
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Turns events into the confidence r_ui that implicit ALS learns from: each event contributes its
+ * type's weight (a rating contributes in proportion to its distance from the neutral rating, so a
+ * low rating can be negative), discounted by exponential time decay, and a user's contributions to
+ * one item are summed. The nightly job and the streaming job both call this class, which is what
+ * makes a streamed user vector equal to the nightly one.
+ */
+public final class InterestWeighting implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final double MILLIS_PER_DAY = 86_400_000d;
+
+  private final EnumMap<EventType, Double> weights;
+  private final double ratingNeutral;
+  private final double halfLifeDays;
+
+  public InterestWeighting(Map<EventType, Double> weights, double ratingNeutral, double halfLifeDays) {
+    this.weights = new EnumMap<>(weights);
+    for (EventType t : EventType.values()) {
+      if (!this.weights.containsKey(t)) {
+        throw new IllegalArgumentException("no weight for event type " + t.wireName());
+      }
+    }
+    this.ratingNeutral = ratingNeutral;
+    this.halfLifeDays = halfLifeDays;
+  }
+
+  /** The weighting a run's configuration describes. */
+  public static InterestWeighting from(RecflowConfig c) {
+    Map<EventType, Double> w = new EnumMap<>(EventType.class);
+    w.put(EventType.VIEW, c.get(Settings.WEIGHT_VIEW));
+    w.put(EventType.CLICK, c.get(Settings.WEIGHT_CLICK));
+    w.put(EventType.CART, c.get(Settings.WEIGHT_CART));
+    w.put(EventType.PURCHASE, c.get(Settings.WEIGHT_PURCHASE));
+    w.put(EventType.RATING, c.get(Settings.WEIGHT_RATING));
+    return new InterestWeighting(w, c.get(Settings.RATING_NEUTRAL), c.get(Settings.HALF_LIFE_DAYS));
+  }
+
+  /** The undecayed preference one event expresses. */
+  public double weight(EventType type, Double value) {
+    double w = weights.get(type);
+    if (type == EventType.RATING) {
+      return value == null ? 0 : w * (value - ratingNeutral);
+    }
+    return w;
+  }
+
+  /** The factor by which an event at {@code tsMillis} counts at reference time {@code refMillis}. */
+  public double decay(long tsMillis, long refMillis) {
+    if (halfLifeDays <= 0) {
+      return 1.0;
+    }
+    double ageDays = Math.max(0, refMillis - tsMillis) / MILLIS_PER_DAY;
+    return Math.pow(0.5, ageDays / halfLifeDays);
+  }
+
+  /** One event's contribution to r_ui at reference time {@code refMillis}. */
+  public double contribution(EventType type, Double value, long tsMillis, long refMillis) {
+    return weight(type, value) * decay(tsMillis, refMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "weights=" + weights + ", ratingNeutral=" + ratingNeutral + ", halfLifeDays=" + halfLifeDays;
+  }
+}

@@ -1,0 +1,97 @@
+package io.recflow.core;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every recflow setting, with its default and rule. docs/configuration.md lists the same keys;
+ * {@code bin/recflow config} prints this table from the code. Keys beginning with {@code spark.}
+ * are not declared here: they are passed to Spark as they are.
+ */
+public final class Settings {
+  private Settings() {}
+
+  // Where data lives.
+  public static final ConfigKey<String> WAREHOUSE = ConfigKey.ofString("recflow.warehouse", "warehouse",
+      "Root of the Delta tables: a local path, or an s3a:// or hdfs:// URI on a cluster.");
+  public static final ConfigKey<String> INPUT_PATH = ConfigKey.ofString("input.path", "data/ml-latest-small",
+      "Directory the nightly job ingests from.");
+  public static final ConfigKey<String> INPUT_FORMAT = ConfigKey.ofString("input.format", "movielens",
+      "Format of input.path: movielens (ml-100k, ml-1m or ml-latest layouts, detected), csv or jsonl "
+          + "(generic events.* and items.* files).", "movielens", "csv", "jsonl");
+
+  // Validation.
+  public static final ConfigKey<String> MIN_EVENT_TIME = ConfigKey.ofString("validation.minEventTime",
+      "1990-01-01T00:00:00Z", "Events before this ISO-8601 instant are implausible and quarantined.");
+  public static final ConfigKey<Integer> MAX_FUTURE_HOURS = ConfigKey.ofInt("validation.maxFutureHours", 24, 0,
+      24 * 365, "Events more than this many hours after ingestion are quarantined (clock skew allowance).");
+  public static final ConfigKey<Double> RATING_MIN = ConfigKey.ofDouble("validation.ratingMin", 0.5, -1e6, 1e6,
+      "Smallest valid rating value.");
+  public static final ConfigKey<Double> RATING_MAX = ConfigKey.ofDouble("validation.ratingMax", 5.0, -1e6, 1e6,
+      "Largest valid rating value.");
+
+  // User-interest model.
+  public static final ConfigKey<Double> WEIGHT_VIEW = ConfigKey.ofDouble("interest.weight.view", 1.0, 0, 1e3,
+      "Confidence added by one view.");
+  public static final ConfigKey<Double> WEIGHT_CLICK = ConfigKey.ofDouble("interest.weight.click", 2.0, 0, 1e3,
+      "Confidence added by one click.");
+  public static final ConfigKey<Double> WEIGHT_CART = ConfigKey.ofDouble("interest.weight.cart", 4.0, 0, 1e3,
+      "Confidence added by one add-to-cart.");
+  public static final ConfigKey<Double> WEIGHT_PURCHASE = ConfigKey.ofDouble("interest.weight.purchase", 8.0, 0,
+      1e3, "Confidence added by one purchase.");
+  public static final ConfigKey<Double> WEIGHT_RATING = ConfigKey.ofDouble("interest.weight.rating", 1.0, 0, 1e3,
+      "Confidence per rating point above interest.rating.neutral.");
+  public static final ConfigKey<Double> RATING_NEUTRAL = ConfigKey.ofDouble("interest.rating.neutral", 0.0, -1e6,
+      1e6, "Rating that expresses no preference; ratings below it give negative preference.");
+  public static final ConfigKey<Double> HALF_LIFE_DAYS = ConfigKey.ofDouble("interest.halfLifeDays", 0.0, 0, 1e5,
+      "An event's weight halves every this many days before the newest event; 0 turns decay off.");
+
+  // ALS.
+  public static final ConfigKey<Integer> ALS_RANK = ConfigKey.ofInt("als.rank", 64, 1, 1024,
+      "Number of latent factors.");
+  public static final ConfigKey<Double> ALS_REG = ConfigKey.ofDouble("als.regParam", 0.05, 0, 1e4,
+      "L2 regularisation, scaled by each user's and item's number of interactions as in Spark.");
+  public static final ConfigKey<Double> ALS_ALPHA = ConfigKey.ofDouble("als.alpha", 10.0, 0, 1e6,
+      "Confidence scale of implicit feedback: c = 1 + alpha * |r|.");
+  public static final ConfigKey<Integer> ALS_ITERATIONS = ConfigKey.ofInt("als.maxIter", 15, 1, 200,
+      "Alternating least-squares iterations.");
+  public static final ConfigKey<Integer> ALS_SEED = ConfigKey.ofInt("als.seed", 42, Integer.MIN_VALUE,
+      Integer.MAX_VALUE, "Seed of the factor initialisation.");
+
+  // Popularity.
+  public static final ConfigKey<Double> POPULARITY_HALF_LIFE_DAYS = ConfigKey.ofDouble("popularity.halfLifeDays",
+      30.0, 0, 1e5, "Half-life of an interaction's contribution to item popularity; 0 counts all equally.");
+
+  // Evaluation and the publication gate.
+  public static final ConfigKey<Integer> EVAL_K = ConfigKey.ofInt("eval.k", 10, 1, 1000,
+      "Length of the ranked lists that are evaluated.");
+  public static final ConfigKey<String> EVAL_PROTOCOLS = ConfigKey.ofString("eval.protocols",
+      "stratified,chronological", "Comma-separated protocols the nightly job runs: stratified, chronological.");
+  public static final ConfigKey<Integer> EVAL_MAX_USERS = ConfigKey.ofInt("eval.maxUsers", 10000, 10, 10_000_000,
+      "At most this many test users are scored (a seeded sample), which bounds evaluation time.");
+  public static final ConfigKey<Integer> EVAL_SEED = ConfigKey.ofInt("eval.seed", 42, Integer.MIN_VALUE,
+      Integer.MAX_VALUE, "Seed of the splits, the user sample and the random baseline.");
+  public static final ConfigKey<String> GATE_PROTOCOL = ConfigKey.ofString("gate.protocol", "stratified",
+      "Protocol whose result decides publication.", "stratified", "chronological");
+  public static final ConfigKey<String> GATE_METRIC = ConfigKey.ofString("gate.metric", "ndcg",
+      "Metric that must beat the popularity baseline for a model to be published.",
+      "precision", "recall", "ndcg", "map");
+
+  /** All declared keys, in declaration order. */
+  public static List<ConfigKey<?>> all() {
+    List<ConfigKey<?>> keys = new ArrayList<>();
+    for (Field f : Settings.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigKey.class) {
+        try {
+          keys.add((ConfigKey<?>) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return Collections.unmodifiableList(keys);
+  }
+}

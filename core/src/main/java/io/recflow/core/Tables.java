@@ -1,0 +1,77 @@
+package io.recflow.core;
+
+/**
+ * Names of the Delta tables in a warehouse and of their columns. Every module refers to tables and
+ * columns through these constants; the Spark schemas built from them live in the batch module.
+ */
+public final class Tables {
+  private Tables() {}
+
+  /** Accepted events, partitioned by ingest date. */
+  public static final String EVENTS = "events";
+  /** Rejected input records with the reason, never dropped. */
+  public static final String EVENTS_QUARANTINE = "events_quarantine";
+  /** The item catalog. */
+  public static final String ITEMS = "items";
+  /** ALS user factors, per model version. */
+  public static final String USER_FACTORS = "user_factors";
+  /** ALS item factors, per model version. */
+  public static final String ITEM_FACTORS = "item_factors";
+  /** Time-decayed item popularity, per model version. */
+  public static final String POPULARITY = "popularity";
+  /** One row per model version with its parameters, inputs, metrics and status. */
+  public static final String MODELS = "models";
+  /** Offline evaluation results. */
+  public static final String EVAL_RUNS = "eval_runs";
+
+  /** Column names, shared by all tables that have the column. */
+  public static final class Col {
+    private Col() {}
+
+    public static final String EVENT_ID = "event_id";
+    public static final String USER_ID = "user_id";
+    public static final String ITEM_ID = "item_id";
+    public static final String EVENT_TYPE = "event_type";
+    public static final String VALUE = "value";
+    public static final String TS = "ts";
+    public static final String INGESTED_AT = "ingested_at";
+    public static final String INGEST_DATE = "ingest_date";
+    public static final String RAW = "raw";
+    public static final String SOURCE = "source";
+    public static final String REASON = "reason";
+    public static final String TITLE = "title";
+    public static final String TEXT = "text";
+    public static final String ATTRIBUTES = "attributes";
+    public static final String UPDATED_AT = "updated_at";
+    public static final String MODEL_VERSION = "model_version";
+    public static final String ID = "id";
+    public static final String VECTOR = "vector";
+    public static final String SCORE = "score";
+    public static final String STATUS = "status";
+    public static final String CREATED_AT = "created_at";
+    public static final String PUBLISHED_AT = "published_at";
+    public static final String PARAMS = "params";
+    public static final String INPUT_VERSIONS = "input_versions";
+    public static final String METRICS = "metrics";
+    public static final String NOTE = "note";
+    public static final String PROTOCOL = "protocol";
+    public static final String MODEL = "model";
+    public static final String METRIC = "metric";
+    public static final String K = "k";
+    public static final String CONFIDENCE = "confidence";
+  }
+
+  /** Values of models.status. */
+  public static final class Status {
+    private Status() {}
+
+    /** Tables are being written; never read. */
+    public static final String TRAINING = "training";
+    /** Complete and passed the gate; readers use the newest of these. */
+    public static final String PUBLISHED = "published";
+    /** Complete but did not beat the baseline on the gate metric. */
+    public static final String REJECTED = "rejected";
+    /** The run failed part-way; its rows are ignored. */
+    public static final String FAILED = "failed";
+  }
+}

@@ -1,0 +1,131 @@
+package io.recflow.core;
+
+import java.util.function.IntPredicate;
+
+/**
+ * Selects the k best items for a user without sorting the catalog: a bounded min-heap over the
+ * scores, O(n log k). Ties go to the lower item index, so results are deterministic.
+ */
+public final class TopK {
+  private TopK() {}
+
+  /**
+   * The indices of the {@code k} rows of {@code items} (row-major, {@code rank} floats per row) with
+   * the highest dot product with {@code user}, best first, skipping rows for which
+   * {@code excluded} is true.
+   */
+  public static int[] byDotProduct(float[] user, float[] items, int rank, int k, IntPredicate excluded) {
+    if (user.length != rank || items.length % rank != 0) {
+      throw new IllegalArgumentException("vector sizes do not match rank " + rank);
+    }
+    int n = items.length / rank;
+    Heap heap = new Heap(Math.min(k, n));
+    for (int i = 0; i < n; i++) {
+      if (excluded.test(i)) {
+        continue;
+      }
+      int off = i * rank;
+      float s = 0f;
+      for (int f = 0; f < rank; f++) {
+        s += user[f] * items[off + f];
+      }
+      heap.offer(i, s);
+    }
+    return heap.drainBestFirst();
+  }
+
+  /** The first {@code k} entries of a precomputed ranking that are not excluded. */
+  public static int[] fromRanking(int[] ranking, int k, IntPredicate excluded) {
+    int[] out = new int[Math.min(k, ranking.length)];
+    int m = 0;
+    for (int i = 0; i < ranking.length && m < out.length; i++) {
+      if (!excluded.test(ranking[i])) {
+        out[m++] = ranking[i];
+      }
+    }
+    return m == out.length ? out : java.util.Arrays.copyOf(out, m);
+  }
+
+  /** A min-heap of (index, score) keeping the best {@code capacity} offers. */
+  private static final class Heap {
+    private final int[] idx;
+    private final float[] score;
+    private int size;
+
+    Heap(int capacity) {
+      idx = new int[capacity];
+      score = new float[capacity];
+    }
+
+    /** a is worse than b: lower score, or equal score and higher index. */
+    private boolean worse(int a, int b) {
+      return score[a] < score[b] || (score[a] == score[b] && idx[a] > idx[b]);
+    }
+
+    void offer(int i, float s) {
+      if (idx.length == 0) {
+        return;
+      }
+      if (size < idx.length) {
+        idx[size] = i;
+        score[size] = s;
+        siftUp(size++);
+      } else if (s > score[0] || (s == score[0] && i < idx[0])) {
+        idx[0] = i;
+        score[0] = s;
+        siftDown(0);
+      }
+    }
+
+    int[] drainBestFirst() {
+      int[] out = new int[size];
+      for (int pos = size - 1; pos >= 0; pos--) {
+        out[pos] = idx[0];
+        size--;
+        idx[0] = idx[size];
+        score[0] = score[size];
+        siftDown(0);
+      }
+      return out;
+    }
+
+    private void siftUp(int c) {
+      while (c > 0) {
+        int p = (c - 1) / 2;
+        if (!worse(c, p)) {
+          return;
+        }
+        swap(c, p);
+        c = p;
+      }
+    }
+
+    private void siftDown(int p) {
+      while (true) {
+        int l = 2 * p + 1;
+        int r = l + 1;
+        int m = p;
+        if (l < size && worse(l, m)) {
+          m = l;
+        }
+        if (r < size && worse(r, m)) {
+          m = r;
+        }
+        if (m == p) {
+          return;
+        }
+        swap(p, m);
+        p = m;
+      }
+    }
+
+    private void swap(int a, int b) {
+      int ti = idx[a];
+      idx[a] = idx[b];
+      idx[b] = ti;
+      float ts = score[a];
+      score[a] = score[b];
+      score[b] = ts;
+    }
+  }
+}

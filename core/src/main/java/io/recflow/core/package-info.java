@@ -1,0 +1,7 @@
+/**
+ * The Spark-free domain of recflow, shared by the nightly, streaming and serving sides: table and
+ * column names, typed configuration, event validation, the user-interest weighting, top-k scoring
+ * and ranking metrics. Anything here must give the same answer wherever it runs, so that the
+ * streaming job and the server compute exactly what the nightly job computed.
+ */
+package io.recflow.core;
