@@ -56,6 +56,10 @@ public final class EventValidator implements Serializable {
 
   /** Validates one raw event received at {@code nowMillis}. */
   public Result validate(RawEvent r, long nowMillis) {
+    if (r.userId() == null && r.itemId() == null && r.eventType() == null && r.ts() == null && r.value() == null
+        && r.eventId() == null) {
+      return reject("record could not be parsed: no field was readable (malformed line?)");
+    }
     String problem = firstNonNull(checkId("user_id", r.userId()), checkId("item_id", r.itemId()));
     if (problem != null) {
       return reject(problem);

@@ -77,6 +77,11 @@ class EventValidatorTest {
   }
 
   @Test
+  void aRecordWithNoReadableFieldIsReportedAsUnparseable() {
+    assertTrue(check(null, null, null, null, null, null).reason().contains("could not be parsed"));
+  }
+
+  @Test
   void dropsTheValueOfNonRatingEvents() {
     assertNull(check("e", "u", "i", "purchase", "19.99", "964982703").event().value());
   }

@@ -1,0 +1,107 @@
+package io.recflow.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.recflow.core.Event;
+import io.recflow.core.EventValidator;
+import io.recflow.core.RawEvent;
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Step 1 of the nightly job: validates raw events, quarantines every rejected one with its reason,
+ * and merges the accepted ones into {@code events} by event_id, so that re-ingesting the same input
+ * adds nothing. The catalog is merged into {@code items} the same way (see {@link CatalogIngest}).
+ */
+public final class Ingest {
+  private static final StructType VALIDATED = new StructType()
+      .add(Col.EVENT_ID, DataTypes.StringType).add(Col.USER_ID, DataTypes.StringType)
+      .add(Col.ITEM_ID, DataTypes.StringType).add(Col.EVENT_TYPE, DataTypes.StringType)
+      .add(Col.VALUE, DataTypes.DoubleType).add(Col.TS, DataTypes.TimestampType)
+      .add(Col.REASON, DataTypes.StringType).add(Col.RAW, DataTypes.StringType).add(Col.SOURCE, DataTypes.StringType);
+
+  private final Warehouse warehouse;
+  private final EventValidator validator;
+
+  public Ingest(Warehouse warehouse, EventValidator validator) {
+    this.warehouse = warehouse;
+    this.validator = validator;
+  }
+
+  /** Ingests one input at time {@code now}; the report's counts always add up. */
+  public IngestReport run(Input input, Timestamp now) {
+    warehouse.ensure(Tables.EVENTS, Schemas.EVENTS, Col.INGEST_DATE);
+    Dataset<Row> validated = validate(input.events(), now.getTime()).persist();
+    try {
+      long inputRows = validated.count();
+      Dataset<Row> rejected = validated.filter(col(Col.REASON).isNotNull());
+      Dataset<Row> valid = validated.filter(col(Col.REASON).isNull());
+      long validRows = valid.count();
+      Dataset<Row> distinct = valid
+          .withColumn("rn", row_number().over(Window.partitionBy(Col.EVENT_ID).orderBy(Col.RAW, Col.SOURCE)))
+          .filter(col("rn").equalTo(1))
+          .select(col(Col.EVENT_ID), col(Col.USER_ID), col(Col.ITEM_ID), col(Col.EVENT_TYPE), col(Col.VALUE),
+              col(Col.TS), lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE))
+          .persist();
+      long distinctRows = distinct.count();
+      Dataset<Row> stored = warehouse.read(Tables.EVENTS).select(Col.EVENT_ID);
+      long alreadyStored = distinct.join(stored, distinct.col(Col.EVENT_ID).equalTo(stored.col(Col.EVENT_ID)),
+          "left_semi").count();
+      warehouse.delta(Tables.EVENTS).as("t")
+          .merge(distinct.as("s"), "t." + Col.EVENT_ID + " = s." + Col.EVENT_ID)
+          .whenNotMatched().insertAll().execute();
+      long inserted = warehouse.lastMetric(Tables.EVENTS, "numTargetRowsInserted");
+      distinct.unpersist();
+      long quarantined = quarantine(warehouse, rejected, now);
+      IngestReport report = new IngestReport(inputRows, inserted, quarantined, validRows - distinctRows,
+          alreadyStored, warehouse.version(Tables.EVENTS));
+      report.checkBalanced();
+      return report;
+    } finally {
+      validated.unpersist();
+    }
+  }
+
+  /** Appends rejected rows (raw, source, reason) to the quarantine table and returns how many. */
+  static long quarantine(Warehouse warehouse, Dataset<Row> rejected, Timestamp now) {
+    warehouse.ensure(Tables.EVENTS_QUARANTINE, Schemas.QUARANTINE);
+    Dataset<Row> rows = rejected.select(col(Col.RAW), col(Col.SOURCE), col(Col.REASON), lit(now).as(Col.INGESTED_AT));
+    warehouse.append(Tables.EVENTS_QUARANTINE, rows);
+    return warehouse.lastMetric(Tables.EVENTS_QUARANTINE, "numOutputRows");
+  }
+
+  private Dataset<Row> validate(Dataset<Row> raw, long nowMillis) {
+    EventValidator v = validator;
+    MapFunction<Row, Row> check = r -> {
+      RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+          r.getString(5), r.getString(6), r.getString(7));
+      return toRow(v.validate(e, nowMillis), e);
+    };
+    Column[] rawColumns = Arrays.stream(Schemas.RAW_EVENT.fieldNames()).map(functions::col).toArray(Column[]::new);
+    return raw.select(rawColumns).map(check, Encoders.row(VALIDATED));
+  }
+
+  private static Row toRow(EventValidator.Result result, RawEvent raw) {
+    Event e = result.event();
+    if (e == null) {
+      return RowFactory.create(null, null, null, null, null, null, result.reason(), raw.raw(), raw.source());
+    }
+    return RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
+        new Timestamp(e.tsMillis()), null, raw.raw(), raw.source());
+  }
+}
