@@ -46,18 +46,13 @@ public final class Ingest {
   /** Ingests one input at time {@code now}; the report's counts always add up. */
   public IngestReport run(Input input, Timestamp now) {
     warehouse.ensure(Tables.EVENTS, Schemas.EVENTS, Col.INGEST_DATE);
-    Dataset<Row> validated = validate(input.events(), now.getTime()).persist();
+    Dataset<Row> validated = validate(input.events(), validator, now.getTime()).persist();
     try {
       long inputRows = validated.count();
       Dataset<Row> rejected = validated.filter(col(Col.REASON).isNotNull());
       Dataset<Row> valid = validated.filter(col(Col.REASON).isNull());
       long validRows = valid.count();
-      Dataset<Row> distinct = valid
-          .withColumn("rn", row_number().over(Window.partitionBy(Col.EVENT_ID).orderBy(Col.RAW, Col.SOURCE)))
-          .filter(col("rn").equalTo(1))
-          .select(col(Col.EVENT_ID), col(Col.USER_ID), col(Col.ITEM_ID), col(Col.EVENT_TYPE), col(Col.VALUE),
-              col(Col.TS), lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE))
-          .persist();
+      Dataset<Row> distinct = distinctValid(valid, now).persist();
       long distinctRows = distinct.count();
       Dataset<Row> stored = warehouse.read(Tables.EVENTS).select(Col.EVENT_ID);
       long alreadyStored = distinct.join(stored, distinct.col(Col.EVENT_ID).equalTo(stored.col(Col.EVENT_ID)),
@@ -77,6 +72,22 @@ public final class Ingest {
     }
   }
 
+  /**
+   * The distinct valid events of an input, validated as an ingest would but written nowhere: what
+   * {@code bin/recflow eval} learns from when it evaluates a data set outside the warehouse.
+   */
+  public static Dataset<Row> acceptedEvents(Input input, EventValidator validator, Timestamp now) {
+    return distinctValid(validate(input.events(), validator, now.getTime()).filter(col(Col.REASON).isNull()), now);
+  }
+
+  private static Dataset<Row> distinctValid(Dataset<Row> valid, Timestamp now) {
+    return valid
+        .withColumn("rn", row_number().over(Window.partitionBy(Col.EVENT_ID).orderBy(Col.RAW, Col.SOURCE)))
+        .filter(col("rn").equalTo(1))
+        .select(col(Col.EVENT_ID), col(Col.USER_ID), col(Col.ITEM_ID), col(Col.EVENT_TYPE), col(Col.VALUE),
+            col(Col.TS), lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
+  }
+
   /** Appends rejected rows (raw, source, reason) to the quarantine table and returns how many. */
   static long quarantine(Warehouse warehouse, Dataset<Row> rejected, Timestamp now) {
     warehouse.ensure(Tables.EVENTS_QUARANTINE, Schemas.QUARANTINE);
@@ -85,8 +96,7 @@ public final class Ingest {
     return warehouse.lastMetric(Tables.EVENTS_QUARANTINE, "numOutputRows");
   }
 
-  private Dataset<Row> validate(Dataset<Row> raw, long nowMillis) {
-    EventValidator v = validator;
+  private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, long nowMillis) {
     MapFunction<Row, Row> check = r -> {
       RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
           r.getString(5), r.getString(6), r.getString(7));

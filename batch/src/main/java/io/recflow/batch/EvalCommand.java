@@ -1,0 +1,70 @@
+package io.recflow.batch;
+
+import io.recflow.core.EventValidator;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recflow eval}: evaluates ALS and the baselines on any data set in a supported format,
+ * without touching a warehouse, e.g. {@code --data ml-1m --format movielens --protocol stratified}.
+ */
+@Command(name = "eval", description = "Evaluate ALS against popularity and random on a data set.")
+final class EvalCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR")
+  String data;
+
+  @Option(names = "--format", defaultValue = "movielens", description = "movielens, csv or jsonl.")
+  String format;
+
+  @Option(names = "--protocol", defaultValue = "stratified",
+      description = "stratified, chronological, or both separated by a comma.")
+  String protocol;
+
+  @Option(names = "--k", defaultValue = "10")
+  int k;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    RecflowConfig config = options.load(Map.of(Settings.EVAL_K.name(), String.valueOf(k)));
+    SparkSession spark = SparkSessions.getOrCreate(config);
+    List<EvalResult> results = evaluate(spark, config, Input.read(spark, format, data),
+        Arrays.stream(protocol.split(",")).map(String::trim).toList());
+    System.out.println(json ? EvalTable.json(results) : EvalTable.text(results));
+    spark.stop();
+    return 0;
+  }
+
+  /** Validates the input, builds the interest model and evaluates every protocol. */
+  static List<EvalResult> evaluate(SparkSession spark, RecflowConfig config, Input input, List<String> protocols) {
+    Dataset<Row> events = Ingest.acceptedEvents(input, EventValidator.from(config),
+        new Timestamp(System.currentTimeMillis()));
+    Dataset<Row> interactions = InterestModel.interactions(events, InterestWeighting.from(config)).cache();
+    Evaluator evaluator = new Evaluator(AlsTrainer.Params.from(config), config.get(Settings.EVAL_K),
+        config.get(Settings.EVAL_MAX_USERS), config.get(Settings.EVAL_SEED));
+    List<EvalResult> results = new ArrayList<>();
+    for (String p : protocols) {
+      results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items()));
+    }
+    interactions.unpersist();
+    return results;
+  }
+}

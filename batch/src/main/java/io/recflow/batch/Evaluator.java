@@ -1,0 +1,155 @@
+package io.recflow.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.recflow.core.ItemMatrix;
+import io.recflow.core.MetricSummary;
+import io.recflow.core.TopK;
+import io.recflow.core.Tables.Col;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * Offline evaluation of ALS against the popularity and random baselines on one train/test split.
+ * ALS is trained on the training side only; every model ranks the same catalog (items seen in
+ * training), items the user interacted with in training are excluded from every list, and the same
+ * users are scored for every model. Scoring runs on the driver over a seeded sample of at most
+ * {@code maxUsers} test users, which bounds its cost on large data.
+ */
+public final class Evaluator {
+  private final AlsTrainer.Params params;
+  private final int k;
+  private final int maxUsers;
+  private final int seed;
+
+  public Evaluator(AlsTrainer.Params params, int k, int maxUsers, int seed) {
+    this.params = params;
+    this.k = k;
+    this.maxUsers = maxUsers;
+    this.seed = seed;
+  }
+
+  /** Evaluates all models on a split; {@code attributes} has item_id and attributes, for diversity. */
+  public List<EvalResult> evaluate(Splits.Split split, Dataset<Row> attributes) {
+    AlsTrainer.Factors factors = AlsTrainer.train(split.train(), params);
+    ItemMatrix items = collectMatrix(factors.items());
+    Dataset<Row> users = split.test().select(Col.USER_ID).distinct()
+        .join(factors.users(), col(Col.USER_ID).equalTo(factors.users().col(Col.ID)))
+        .orderBy(xxhash64(col(Col.USER_ID), lit(seed)), col(Col.USER_ID))
+        .limit(maxUsers)
+        .select(col(Col.USER_ID), col(Col.VECTOR))
+        .cache();
+    Map<String, float[]> userVectors = new HashMap<>();
+    for (Row r : users.collectAsList()) {
+      userVectors.put(r.getString(0), toFloats(r.getList(1)));
+    }
+    Map<String, Set<Integer>> seen = itemsByUser(split.train(), users, items);
+    Map<String, Set<Integer>> relevant = itemsByUser(split.test(), users, items);
+    users.unpersist();
+    int[] popular = popularityRanking(split.train(), items);
+    List<Set<String>> attrs = attributesByRow(attributes, items);
+
+    Map<String, MetricSummary> summaries = new LinkedHashMap<>();
+    for (String model : List.of("als", "popularity", "random")) {
+      summaries.put(model, new MetricSummary(k, items.size(), attrs::get));
+    }
+    List<String> ordered = new ArrayList<>(userVectors.keySet());
+    ordered.sort(null);
+    for (String user : ordered) {
+      Set<Integer> rel = relevant.get(user);
+      if (rel == null || rel.isEmpty()) {
+        continue;
+      }
+      Set<Integer> excluded = seen.getOrDefault(user, Set.of());
+      summaries.get("als").add(items.topK(userVectors.get(user), k, excluded::contains), rel);
+      summaries.get("popularity").add(TopK.fromRanking(popular, k, excluded::contains), rel);
+      summaries.get("random").add(randomList(items.size(), excluded, new Random(seed * 31L + user.hashCode())), rel);
+    }
+    List<EvalResult> results = new ArrayList<>();
+    summaries.forEach((model, s) -> {
+      s.means().forEach((metric, v) -> results.add(new EvalResult(split.protocol(), model, metric, k, v)));
+      results.add(new EvalResult(split.protocol(), model, "users", k, s.users()));
+    });
+    return results;
+  }
+
+  static ItemMatrix collectMatrix(Dataset<Row> factors) {
+    List<String> ids = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    for (Row r : factors.orderBy(Col.ID).collectAsList()) {
+      ids.add(r.getString(0));
+      vectors.add(toFloats(r.getList(1)));
+    }
+    return new ItemMatrix(ids, vectors);
+  }
+
+  static float[] toFloats(List<Object> list) {
+    float[] v = new float[list.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ((Number) list.get(i)).floatValue();
+    }
+    return v;
+  }
+
+  /** The items of each sampled user as matrix rows; items without a row get distinct negative ids. */
+  private static Map<String, Set<Integer>> itemsByUser(Dataset<Row> pairs, Dataset<Row> users, ItemMatrix items) {
+    Map<String, Set<Integer>> out = new HashMap<>();
+    Map<String, Integer> unknown = new HashMap<>();
+    Dataset<Row> rows = pairs.join(functions.broadcast(users.select(Col.USER_ID)), Col.USER_ID)
+        .select(Col.USER_ID, Col.ITEM_ID);
+    for (Row r : rows.collectAsList()) {
+      int row = items.row(r.getString(1));
+      if (row < 0) {
+        row = unknown.computeIfAbsent(r.getString(1), x -> -1 - unknown.size());
+      }
+      out.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(row);
+    }
+    return out;
+  }
+
+  private static int[] popularityRanking(Dataset<Row> train, ItemMatrix items) {
+    List<Row> rows = train.filter(col(Col.CONFIDENCE).gt(0)).groupBy(Col.ITEM_ID).agg(count(lit(1)).as("n"))
+        .orderBy(col("n").desc(), col(Col.ITEM_ID)).collectAsList();
+    return rows.stream().mapToInt(r -> items.row(r.getString(0))).filter(i -> i >= 0).toArray();
+  }
+
+  private static List<Set<String>> attributesByRow(Dataset<Row> attributes, ItemMatrix items) {
+    List<Set<String>> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      out.add(Set.of());
+    }
+    for (Row r : attributes.select(Col.ITEM_ID, Col.ATTRIBUTES).collectAsList()) {
+      int row = items.row(r.getString(0));
+      if (row >= 0 && !r.isNullAt(1)) {
+        out.set(row, new HashSet<>(r.getList(1)));
+      }
+    }
+    return out;
+  }
+
+  /** k distinct random items the user has not seen; fewer only when the catalog runs out. */
+  private int[] randomList(int catalog, Set<Integer> excluded, Random rnd) {
+    int available = catalog - (int) excluded.stream().filter(i -> i >= 0).count();
+    int n = Math.max(0, Math.min(k, available));
+    Set<Integer> picked = new java.util.LinkedHashSet<>();
+    while (picked.size() < n) {
+      int i = rnd.nextInt(catalog);
+      if (!excluded.contains(i)) {
+        picked.add(i);
+      }
+    }
+    return picked.stream().mapToInt(Integer::intValue).toArray();
+  }
+}

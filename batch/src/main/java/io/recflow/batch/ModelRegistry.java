@@ -1,0 +1,84 @@
+package io.recflow.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Status;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * The {@code models} table: one row per model version. A version is created as {@code training},
+ * and becomes {@code published} only after all its tables are written and it passed the gate;
+ * readers take the newest published version, so a failed or half-written run is never served.
+ */
+public final class ModelRegistry {
+  private final Warehouse warehouse;
+
+  public ModelRegistry(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  /** Registers a new version in status training and returns its number (1, 2, ...). */
+  public long begin(Map<String, String> params, Map<String, Long> inputVersions, Timestamp now) {
+    warehouse.ensure(Tables.MODELS, Schemas.MODELS);
+    Row newest = warehouse.read(Tables.MODELS).agg(max(Col.MODEL_VERSION)).head();
+    long version = newest.isNullAt(0) ? 1 : newest.getLong(0) + 1;
+    Row row = RowFactory.create(version, Status.TRAINING, now, null, scalaMap(params), scalaMap(inputVersions),
+        scalaMap(Map.<String, Double>of()), null);
+    warehouse.append(Tables.MODELS, warehouse.spark().createDataFrame(List.of(row), Schemas.MODELS));
+    return version;
+  }
+
+  /** Records the outcome of a version: its status, metrics and a note saying why. */
+  public void finish(long version, String status, Map<String, Double> metrics, String note) {
+    Map<String, Column> set = new HashMap<>();
+    set.put(Col.STATUS, lit(status));
+    set.put(Col.NOTE, lit(note));
+    List<Column> kv = new ArrayList<>();
+    metrics.forEach((k, v) -> {
+      kv.add(lit(k));
+      kv.add(lit(v));
+    });
+    if (!kv.isEmpty()) {
+      set.put(Col.METRICS, org.apache.spark.sql.functions.map(kv.toArray(Column[]::new)));
+    }
+    if (status.equals(Status.PUBLISHED)) {
+      set.put(Col.PUBLISHED_AT, current_timestamp());
+    }
+    warehouse.delta(Tables.MODELS).update(col(Col.MODEL_VERSION).equalTo(version), set);
+  }
+
+  /** The newest published version, if any. */
+  public Optional<Long> latestPublished() {
+    if (!warehouse.exists(Tables.MODELS)) {
+      return Optional.empty();
+    }
+    Row r = warehouse.read(Tables.MODELS).filter(col(Col.STATUS).equalTo(Status.PUBLISHED))
+        .agg(max(Col.MODEL_VERSION)).head();
+    return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getLong(0));
+  }
+
+  /** The status of a version, if it exists. */
+  public Optional<String> status(long version) {
+    List<Row> rows = warehouse.read(Tables.MODELS).filter(col(Col.MODEL_VERSION).equalTo(version))
+        .select(Col.STATUS).collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
+  }
+
+  private static <V> scala.collection.Map<String, V> scalaMap(Map<String, V> m) {
+    return JavaConverters.mapAsScalaMap(m);
+  }
+}

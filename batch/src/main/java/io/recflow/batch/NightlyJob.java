@@ -1,0 +1,134 @@
+package io.recflow.batch;
+
+import static org.apache.spark.sql.functions.lit;
+
+import io.recflow.core.ConfigException;
+import io.recflow.core.EventValidator;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Status;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The nightly job, end to end: ingest, interest model, ALS, tables, evaluation, gate, publication.
+ * Each model version's rows are written before its status changes, so readers that take the newest
+ * published version never see a half-written model.
+ */
+public final class NightlyJob {
+  private final Warehouse warehouse;
+  private final RecflowConfig config;
+  private final StageLog log = new StageLog();
+
+  public NightlyJob(Warehouse warehouse, RecflowConfig config) {
+    this.warehouse = warehouse;
+    this.config = config;
+  }
+
+  /** What a run did, for the summary and for tests. */
+  public record Report(IngestReport ingest, CatalogIngest.Report catalog, long modelVersion, String status,
+                       String note, long interactions, List<EvalResult> results, List<String> stages,
+                       double seconds) {}
+
+  /** Runs the job on an input at time {@code now}. */
+  public Report run(Input input, Timestamp now) {
+    List<String> protocols = protocols(config);
+    IngestReport ingest = log.run("ingest", () -> new Ingest(warehouse, EventValidator.from(config)).run(input, now),
+        IngestReport::toString);
+    CatalogIngest.Report catalog = log.run("catalog", () -> new CatalogIngest(warehouse).run(input, now),
+        CatalogIngest.Report::toString);
+    AlsTrainer.Params params = AlsTrainer.Params.from(config);
+    ModelRegistry registry = new ModelRegistry(warehouse);
+    Map<String, Long> inputs = Map.of(Tables.EVENTS, ingest.eventsVersion(), Tables.ITEMS, catalog.itemsVersion());
+    long version = registry.begin(config.asMap(), inputs, now);
+    try {
+      Dataset<Row> interactions = log.run("interest", () -> {
+        Dataset<Row> events = warehouse.readAt(Tables.EVENTS, ingest.eventsVersion());
+        return InterestModel.interactions(events, InterestWeighting.from(config)).cache();
+      }, df -> df.count() + " (user, item) pairs");
+      long pairs = interactions.count();
+      AlsTrainer.Factors factors = log.run("train", () -> AlsTrainer.train(interactions, params),
+          f -> f.users().count() + " user and " + f.items().count() + " item factors, " + params);
+      log.run("write", () -> {
+        writeVersioned(Tables.USER_FACTORS, factors.users(), version);
+        writeVersioned(Tables.ITEM_FACTORS, factors.items(), version);
+        Dataset<Row> pop = Popularity.scores(interactions, config.get(Settings.POPULARITY_HALF_LIFE_DAYS));
+        writeVersioned(Tables.POPULARITY, pop, version);
+        return version;
+      }, v -> "factors and popularity of model version " + v);
+      Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
+      Evaluator evaluator = new Evaluator(params, config.get(Settings.EVAL_K), config.get(Settings.EVAL_MAX_USERS),
+          config.get(Settings.EVAL_SEED));
+      List<EvalResult> results = new ArrayList<>();
+      for (String protocol : protocols) {
+        results.addAll(log.run("eval:" + protocol,
+            () -> evaluator.evaluate(Splits.of(protocol, interactions, config.get(Settings.EVAL_SEED)), attributes),
+            r -> gateLine(r, protocol)));
+      }
+      writeEvalRuns(results, version, now);
+      Gate gate = Gate.decide(results, config);
+      registry.finish(version, gate.passed() ? Status.PUBLISHED : Status.REJECTED, metrics(results), gate.note());
+      interactions.unpersist();
+      return new Report(ingest, catalog, version, gate.passed() ? Status.PUBLISHED : Status.REJECTED, gate.note(),
+          pairs, results, log.lines(), log.elapsedSeconds());
+    } catch (RuntimeException e) {
+      registry.finish(version, Status.FAILED, Map.of(), String.valueOf(e.getMessage()));
+      throw e;
+    }
+  }
+
+  /** The evaluation protocols a configuration asks for, validated before any work starts. */
+  static List<String> protocols(RecflowConfig config) {
+    List<String> protocols = Arrays.stream(config.get(Settings.EVAL_PROTOCOLS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String p : protocols) {
+      if (!p.equals("stratified") && !p.equals("chronological")) {
+        throw new ConfigException("eval.protocols names unknown protocol '" + p + "'; use stratified and/or "
+            + "chronological.");
+      }
+    }
+    if (!protocols.contains(config.get(Settings.GATE_PROTOCOL))) {
+      throw new ConfigException("gate.protocol " + config.get(Settings.GATE_PROTOCOL) + " is not among "
+          + "eval.protocols (" + String.join(",", protocols) + "); the gate needs that evaluation. Add it.");
+    }
+    return protocols;
+  }
+
+  private String gateLine(List<EvalResult> results, String protocol) {
+    String metric = config.get(Settings.GATE_METRIC);
+    Map<String, Double> byModel = new LinkedHashMap<>();
+    results.stream().filter(r -> r.metric().equals(metric)).forEach(r -> byModel.put(r.model(), r.value()));
+    return protocol + " " + metric + "@" + config.get(Settings.EVAL_K) + " " + byModel;
+  }
+
+  private void writeVersioned(String table, Dataset<Row> rows, long version) {
+    warehouse.append(table, rows.withColumn(Col.MODEL_VERSION, lit(version))
+        .select(Arrays.stream(schemaOf(table).fieldNames()).map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new)), Col.MODEL_VERSION);
+  }
+
+  private static org.apache.spark.sql.types.StructType schemaOf(String table) {
+    return table.equals(Tables.POPULARITY) ? Schemas.POPULARITY : Schemas.FACTORS;
+  }
+
+  private void writeEvalRuns(List<EvalResult> results, long version, Timestamp now) {
+    List<Row> rows = results.stream().map(r -> org.apache.spark.sql.RowFactory.create(version, r.protocol(),
+        r.model(), r.metric(), r.k(), r.value(), now)).toList();
+    warehouse.append(Tables.EVAL_RUNS, warehouse.spark().createDataFrame(rows, Schemas.EVAL_RUNS));
+  }
+
+  private static Map<String, Double> metrics(List<EvalResult> results) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    results.forEach(r -> m.put(r.protocol() + "." + r.model() + "." + r.metric(), r.value()));
+    return m;
+  }
+}

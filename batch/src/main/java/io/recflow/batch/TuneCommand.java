@@ -1,0 +1,91 @@
+package io.recflow.batch;
+
+import io.recflow.core.EventValidator;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recflow tune}: a grid search over the ALS hyperparameters. The test side of the stratified
+ * split is never looked at while choosing: each candidate is scored on a validation split carved
+ * out of the training side, and only the winner is scored once on the test side.
+ */
+@Command(name = "tune", description = "Grid-search ALS rank, regParam and alpha on a validation split.")
+final class TuneCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR")
+  String data;
+
+  @Option(names = "--format", defaultValue = "movielens")
+  String format;
+
+  @Option(names = "--ranks", split = ",", defaultValue = "32,64,128")
+  List<Integer> ranks;
+
+  @Option(names = "--regs", split = ",", defaultValue = "0.01,0.05,0.2")
+  List<Double> regs;
+
+  @Option(names = "--alphas", split = ",", defaultValue = "1,5,20")
+  List<Double> alphas;
+
+  @Override
+  public Integer call() {
+    RecflowConfig base = options.load(Map.of());
+    SparkSession spark = SparkSessions.getOrCreate(base);
+    int seed = base.get(Settings.EVAL_SEED);
+    Dataset<Row> events = Ingest.acceptedEvents(Input.read(spark, format, data), EventValidator.from(base),
+        new Timestamp(System.currentTimeMillis()));
+    Dataset<Row> interactions = InterestModel.interactions(events, InterestWeighting.from(base)).cache();
+    Dataset<Row> attributes = Input.read(spark, format, data).items();
+    Splits.Split outer = Splits.stratifiedByItem(interactions, 0.75, seed);
+    Splits.Split inner = Splits.stratifiedByItem(outer.train(), 0.75, seed + 1);
+    String metric = base.get(Settings.GATE_METRIC);
+    double best = Double.NEGATIVE_INFINITY;
+    RecflowConfig bestConfig = base;
+    System.out.printf("%6s %8s %8s %12s%n", "rank", "regParam", "alpha", "val " + metric);
+    for (int rank : ranks) {
+      for (double reg : regs) {
+        for (double alpha : alphas) {
+          RecflowConfig c = base.with(Map.of(Settings.ALS_RANK.name(), String.valueOf(rank),
+              Settings.ALS_REG.name(), String.valueOf(reg), Settings.ALS_ALPHA.name(), String.valueOf(alpha)));
+          double v = alsValue(c, inner, attributes, metric);
+          System.out.printf(Locale.ROOT, "%6d %8.3f %8.2f %12.4f%n", rank, reg, alpha, v);
+          if (v > best) {
+            best = v;
+            bestConfig = c;
+          }
+        }
+      }
+    }
+    System.out.println("\nBest on validation: " + AlsTrainer.Params.from(bestConfig).asMap()
+        + String.format(Locale.ROOT, " (%s@%d %.4f). On the held-out test split:", metric,
+        base.get(Settings.EVAL_K), best));
+    System.out.print(EvalTable.text(evaluator(bestConfig).evaluate(outer, attributes)));
+    spark.stop();
+    return 0;
+  }
+
+  private static double alsValue(RecflowConfig c, Splits.Split split, Dataset<Row> attributes, String metric) {
+    return evaluator(c).evaluate(split, attributes).stream()
+        .filter(r -> r.model().equals("als") && r.metric().equals(metric))
+        .mapToDouble(EvalResult::value).findFirst().orElseThrow();
+  }
+
+  private static Evaluator evaluator(RecflowConfig c) {
+    return new Evaluator(AlsTrainer.Params.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
+        c.get(Settings.EVAL_SEED));
+  }
+}

@@ -1,0 +1,64 @@
+package io.recflow.core;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Item vectors held as one contiguous row-major float array, the layout that top-k scoring reads
+ * fastest, with the item ids by row and the row of each id.
+ */
+public final class ItemMatrix {
+  private final String[] ids;
+  private final float[] values;
+  private final int rank;
+  private final Map<String, Integer> rowOf;
+
+  /** Builds the matrix from ids and equally long vectors, in the given order. */
+  public ItemMatrix(List<String> ids, List<float[]> vectors) {
+    if (ids.size() != vectors.size()) {
+      throw new IllegalArgumentException(ids.size() + " ids but " + vectors.size() + " vectors");
+    }
+    this.ids = ids.toArray(new String[0]);
+    this.rank = vectors.isEmpty() ? 0 : vectors.get(0).length;
+    this.values = new float[ids.size() * rank];
+    this.rowOf = new HashMap<>(ids.size() * 2);
+    for (int i = 0; i < this.ids.length; i++) {
+      float[] v = vectors.get(i);
+      if (v.length != rank) {
+        throw new IllegalArgumentException("vector of " + this.ids[i] + " has " + v.length + " values, not " + rank);
+      }
+      System.arraycopy(v, 0, values, i * rank, rank);
+      if (rowOf.put(this.ids[i], i) != null) {
+        throw new IllegalArgumentException("duplicate item id " + this.ids[i]);
+      }
+    }
+  }
+
+  public int size() {
+    return ids.length;
+  }
+
+  public int rank() {
+    return rank;
+  }
+
+  /** The row of an item id, or -1 when the item has no vector. */
+  public int row(String id) {
+    return rowOf.getOrDefault(id, -1);
+  }
+
+  public String id(int row) {
+    return ids[row];
+  }
+
+  /** The backing array; callers must not modify it. */
+  public float[] values() {
+    return values;
+  }
+
+  /** The best {@code k} rows for {@code user} by dot product, skipping {@code excluded} rows. */
+  public int[] topK(float[] user, int k, java.util.function.IntPredicate excluded) {
+    return TopK.byDotProduct(user, values, rank, k, excluded);
+  }
+}
