@@ -60,15 +60,14 @@ public final class CatalogIngest {
           .filter(col("rn").equalTo(1))
           .select(col(Col.ITEM_ID), col(Col.TITLE), col(Col.TEXT), col(Col.ATTRIBUTES), lit(now).as(Col.UPDATED_AT));
       String changed = "NOT (t.title <=> s.title AND t.text <=> s.text AND t.attributes <=> s.attributes)";
-      warehouse.delta(Tables.ITEMS).as("t")
+      Map<String, Long> merged = warehouse.commitMetrics(Tables.ITEMS, () -> warehouse.delta(Tables.ITEMS).as("t")
           .merge(items.as("s"), "t." + Col.ITEM_ID + " = s." + Col.ITEM_ID)
           .whenMatched(changed).updateExpr(Map.of(Col.TITLE, "s.title", Col.TEXT, "s.text",
               Col.ATTRIBUTES, "s.attributes", Col.UPDATED_AT, "s.updated_at"))
           .whenNotMatched().insertAll()
-          .execute();
-      long inserted = warehouse.lastMetric(Tables.ITEMS, "numTargetRowsInserted");
-      long updated = warehouse.lastMetric(Tables.ITEMS, "numTargetRowsUpdated");
-      return new Report(inputRows, inserted, updated, quarantined, warehouse.version(Tables.ITEMS));
+          .execute());
+      return new Report(inputRows, merged.getOrDefault("numTargetRowsInserted", 0L),
+          merged.getOrDefault("numTargetRowsUpdated", 0L), quarantined, warehouse.version(Tables.ITEMS));
     } finally {
       checked.unpersist();
     }

@@ -57,10 +57,9 @@ public final class Ingest {
       Dataset<Row> stored = warehouse.read(Tables.EVENTS).select(Col.EVENT_ID);
       long alreadyStored = distinct.join(stored, distinct.col(Col.EVENT_ID).equalTo(stored.col(Col.EVENT_ID)),
           "left_semi").count();
-      warehouse.delta(Tables.EVENTS).as("t")
+      long inserted = warehouse.commitMetrics(Tables.EVENTS, () -> warehouse.delta(Tables.EVENTS).as("t")
           .merge(distinct.as("s"), "t." + Col.EVENT_ID + " = s." + Col.EVENT_ID)
-          .whenNotMatched().insertAll().execute();
-      long inserted = warehouse.lastMetric(Tables.EVENTS, "numTargetRowsInserted");
+          .whenNotMatched().insertAll().execute()).getOrDefault("numTargetRowsInserted", 0L);
       distinct.unpersist();
       long quarantined = quarantine(warehouse, rejected, now);
       IngestReport report = new IngestReport(inputRows, inserted, quarantined, validRows - distinctRows,
@@ -92,8 +91,8 @@ public final class Ingest {
   static long quarantine(Warehouse warehouse, Dataset<Row> rejected, Timestamp now) {
     warehouse.ensure(Tables.EVENTS_QUARANTINE, Schemas.QUARANTINE);
     Dataset<Row> rows = rejected.select(col(Col.RAW), col(Col.SOURCE), col(Col.REASON), lit(now).as(Col.INGESTED_AT));
-    warehouse.append(Tables.EVENTS_QUARANTINE, rows);
-    return warehouse.lastMetric(Tables.EVENTS_QUARANTINE, "numOutputRows");
+    return warehouse.commitMetrics(Tables.EVENTS_QUARANTINE, () -> warehouse.append(Tables.EVENTS_QUARANTINE, rows))
+        .getOrDefault("numOutputRows", 0L);
   }
 
   private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, long nowMillis) {

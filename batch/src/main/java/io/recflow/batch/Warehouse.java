@@ -4,6 +4,8 @@ import io.delta.tables.DeltaTable;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -76,11 +78,22 @@ public final class Warehouse {
     rows.write().format("delta").mode("append").partitionBy(partitionBy).save(path(table));
   }
 
-  /** A metric of the table's last commit, such as numOutputRows; 0 when the commit has none. */
-  public long lastMetric(String table, String metric) {
-    Row last = delta(table).history(1).select("operationMetrics").head();
-    java.util.Map<String, String> m = last.getJavaMap(0);
-    String v = m == null ? null : m.get(metric);
-    return v == null ? 0 : Long.parseLong(v);
+  /**
+   * Runs a write and returns the operation metrics of the commit it made (numOutputRows,
+   * numTargetRowsInserted, ...), or an empty map when it committed nothing, as a MERGE that
+   * changes no row does. Metrics come from Delta's own log, not from counting beforehand.
+   */
+  public Map<String, Long> commitMetrics(String table, Runnable write) {
+    long before = version(table);
+    write.run();
+    if (version(table) == before) {
+      return Map.of();
+    }
+    Map<String, String> m = delta(table).history(1).select("operationMetrics").head().getJavaMap(0);
+    Map<String, Long> out = new HashMap<>();
+    if (m != null) {
+      m.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+    }
+    return out;
   }
 }

@@ -1,0 +1,109 @@
+package io.recflow.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Status;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole nightly job on a small synthetic shop, run once and inspected by each test. */
+class NightlyJobIT {
+  private static final Timestamp NOW = Timestamp.from(Instant.parse("2026-01-02T00:00:00Z"));
+  private static Warehouse warehouse;
+  private static RecflowConfig config;
+  private static Input input;
+  private static NightlyJob.Report report;
+
+  @BeforeAll
+  static void runOnce() {
+    Path data = SparkFixture.syntheticData(300, 600, 30_000);
+    config = SparkFixture.config(Map.of("input.format", "csv", "input.path", data.toString()));
+    warehouse = SparkFixture.newWarehouse();
+    input = Input.read(SparkFixture.spark(), config);
+    report = new NightlyJob(warehouse, config).run(input, NOW);
+  }
+
+  @Test
+  void publishesAModelThatBeatsPopularity() {
+    assertEquals(Status.PUBLISHED, report.status(), report.note());
+    for (String protocol : List.of("stratified", "chronological")) {
+      double als = value(protocol, "als", "ndcg");
+      double pop = value(protocol, "popularity", "ndcg");
+      double random = value(protocol, "random", "ndcg");
+      assertTrue(als > pop, protocol + ": als " + als + " vs popularity " + pop);
+      assertTrue(pop > random, protocol + ": popularity " + pop + " vs random " + random);
+    }
+  }
+
+  private static double value(String protocol, String model, String metric) {
+    return report.results().stream()
+        .filter(r -> r.protocol().equals(protocol) && r.model().equals(model) && r.metric().equals(metric))
+        .mapToDouble(EvalResult::value).findFirst().orElseThrow();
+  }
+
+  @Test
+  void writesEveryTableForTheVersion() {
+    long v = report.modelVersion();
+    long users = warehouse.read(Tables.EVENTS).select(Col.USER_ID).distinct().count();
+    long items = warehouse.read(Tables.EVENTS).select(Col.ITEM_ID).distinct().count();
+    assertEquals(30_000, warehouse.read(Tables.EVENTS).count());
+    assertEquals(600, warehouse.read(Tables.ITEMS).count());
+    assertEquals(users, warehouse.read(Tables.USER_FACTORS).filter(col(Col.MODEL_VERSION).equalTo(v)).count());
+    assertEquals(items, warehouse.read(Tables.ITEM_FACTORS).filter(col(Col.MODEL_VERSION).equalTo(v)).count());
+    Row factor = warehouse.read(Tables.ITEM_FACTORS).head();
+    assertEquals(16, factor.getList(factor.fieldIndex(Col.VECTOR)).size());
+    assertTrue(warehouse.read(Tables.POPULARITY).filter(col(Col.MODEL_VERSION).equalTo(v)).count() > 0);
+    assertEquals(report.results().size(),
+        warehouse.read(Tables.EVAL_RUNS).filter(col(Col.MODEL_VERSION).equalTo(v)).count());
+  }
+
+  @Test
+  void theModelsRowRecordsInputsParamsAndMetrics() {
+    Row m = warehouse.read(Tables.MODELS).filter(col(Col.MODEL_VERSION).equalTo(report.modelVersion())).head();
+    Map<String, Long> inputs = m.getJavaMap(m.fieldIndex(Col.INPUT_VERSIONS));
+    assertEquals(report.ingest().eventsVersion(), inputs.get(Tables.EVENTS));
+    Map<String, String> params = m.getJavaMap(m.fieldIndex(Col.PARAMS));
+    assertEquals("16", params.get("als.rank"));
+    Map<String, Double> metrics = m.getJavaMap(m.fieldIndex(Col.METRICS));
+    assertEquals(value("stratified", "als", "ndcg"), metrics.get("stratified.als.ndcg"), 1e-12);
+    assertFalse(m.isNullAt(m.fieldIndex(Col.PUBLISHED_AT)));
+  }
+
+  @Test
+  void aVersionThatIsStillBeingWrittenIsNeverServed() {
+    ModelRegistry registry = new ModelRegistry(warehouse);
+    long published = registry.latestPublished().orElseThrow();
+    long unfinished = registry.begin(Map.of(), Map.of(), NOW);
+    assertTrue(unfinished > published);
+    assertEquals(published, registry.latestPublished().orElseThrow());
+    registry.finish(unfinished, Status.FAILED, Map.of(), "simulated crash");
+    assertEquals(published, Recommender.latest(warehouse).orElseThrow().version());
+  }
+
+  @Test
+  void recommendsUnseenItemsForAKnownUser() {
+    Recommender rec = Recommender.latest(warehouse).orElseThrow();
+    String user = rec.sampleUser();
+    List<Recommender.Item> items = rec.recommend(user, 10);
+    assertEquals(10, items.size());
+    List<String> seen = warehouse.read(Tables.EVENTS).filter(col(Col.USER_ID).equalTo(user)).select(Col.ITEM_ID)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    items.forEach(i -> assertFalse(seen.contains(i.itemId()), i.itemId() + " was already seen"));
+    for (int i = 1; i < items.size(); i++) {
+      assertTrue(items.get(i - 1).score() >= items.get(i).score());
+    }
+    assertTrue(rec.recommend("nobody", 10).isEmpty());
+  }
+}

@@ -1,0 +1,58 @@
+package io.recflow.batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.recflow.core.Tables;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application jar runs under spark-submit as it would on a cluster: a separate JVM runs
+ * {@code org.apache.spark.deploy.SparkSubmit --master local[2]} on the shaded jar, with Spark on
+ * the classpath but neither recflow's classes nor Delta, which the jar must bring itself.
+ */
+class SparkSubmitIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void theShadedJarRunsTheNightlyJobUnderSparkSubmit() throws Exception {
+    File jar = Arrays.stream(new File("target").listFiles((d, n) -> n.endsWith("-app.jar"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no shaded jar in target/; run mvn verify"));
+    Path data = SparkFixture.syntheticData(100, 200, 5_000);
+    Path warehouse = dir.resolve("warehouse");
+    String sparkOnly = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(p -> !p.contains("delta-") && !p.contains("recflow") && !p.endsWith("classes")
+            && !p.contains("test-classes"))
+        .collect(Collectors.joining(File.pathSeparator));
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+    cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
+    cmd.addAll(List.of("-cp", sparkOnly, "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+        "--conf", "spark.sql.shuffle.partitions=2", "--class", "io.recflow.batch.Main", jar.getAbsolutePath(),
+        "batch", "--conf", "../conf/local.properties", "--input", data.toString(), "--format", "csv",
+        "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "spark.master=local[2]"));
+    Path log = dir.resolve("submit.log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit did not finish in 5 minutes");
+    String out = Files.readString(log);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("model version 1 published"), out);
+    Warehouse w = new Warehouse(SparkFixture.spark(), warehouse.toString());
+    assertEquals(5_000, w.read(Tables.EVENTS).count());
+    assertEquals(1L, new ModelRegistry(w).latestPublished().orElseThrow());
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
