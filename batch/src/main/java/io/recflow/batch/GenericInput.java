@@ -41,7 +41,14 @@ final class GenericInput {
   static Input read(SparkSession spark, String format, String dir) {
     String events = dir + "/events*." + format;
     String items = dir + "/items*." + format;
+    if (Input.isLocal(dir) && !hasFile(dir, "events", format)) {
+      throw new IllegalArgumentException("No events*." + format + " file in " + dir + ". The " + format
+          + " format reads events*." + format + " and optionally items*." + format + " from the input directory.");
+    }
     Dataset<Row> lines = spark.read().text(events).filter(trim(col("value")).notEqual(""));
+    if (lines.isEmpty()) {
+      return new Input(spark.createDataFrame(List.of(), Schemas.RAW_EVENT), readItems(spark, format, dir, items), items);
+    }
     Dataset<Row> parsed = format.equals("csv") ? parseCsv(lines, events) : parseJson(lines);
     Dataset<Row> raw = parsed.select(input_file_name().as(Col.SOURCE), col("value").as(Col.RAW),
         col("e." + Col.EVENT_ID), col("e." + Col.USER_ID), col("e." + Col.ITEM_ID), col("e." + Col.EVENT_TYPE),
