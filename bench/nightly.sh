@@ -11,7 +11,7 @@ if [[ "${1:-}" == "--skip-synthetic" ]]; then SKIP_SYNTHETIC=1; shift; fi
 EVENTS="${1:-10000000}"
 BENCH_DIR="${BENCH_DIR:-/tmp/recflow-bench}"
 mkdir -p "$BENCH_DIR"
-mvn -B -q -DskipTests install
+mvn -B -q -DskipTests install >&2
 
 run() { # name, then bin/recflow arguments; prints seconds
   local name="$1"; shift

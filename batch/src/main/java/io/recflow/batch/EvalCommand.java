@@ -53,13 +53,17 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Validates the input, builds the interest model and evaluates every protocol. */
-  static List<EvalResult> evaluate(SparkSession spark, RecflowConfig config, Input input, List<String> protocols) {
+  /** The (cached) interest model of an input's valid events, built without a warehouse. */
+  static Dataset<Row> interactions(Input input, RecflowConfig config) {
     Dataset<Row> events = Ingest.acceptedEvents(input, EventValidator.from(config),
         new Timestamp(System.currentTimeMillis()));
-    Dataset<Row> interactions = InterestModel.interactions(events, InterestWeighting.from(config)).cache();
-    Evaluator evaluator = new Evaluator(AlsTrainer.Params.from(config), config.get(Settings.EVAL_K),
-        config.get(Settings.EVAL_MAX_USERS), config.get(Settings.EVAL_SEED));
+    return InterestModel.interactions(events, InterestWeighting.from(config)).cache();
+  }
+
+  /** Validates the input, builds the interest model and evaluates every protocol. */
+  static List<EvalResult> evaluate(SparkSession spark, RecflowConfig config, Input input, List<String> protocols) {
+    Dataset<Row> interactions = interactions(input, config);
+    Evaluator evaluator = Evaluator.from(config);
     List<EvalResult> results = new ArrayList<>();
     for (String p : protocols) {
       results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items()));

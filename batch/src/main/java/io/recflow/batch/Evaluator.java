@@ -41,6 +41,12 @@ public final class Evaluator {
     this.seed = seed;
   }
 
+  /** An evaluator with a run's ALS parameters, list length, user sample size and seed. */
+  public static Evaluator from(io.recflow.core.RecflowConfig c) {
+    return new Evaluator(AlsTrainer.Params.from(c), c.get(io.recflow.core.Settings.EVAL_K),
+        c.get(io.recflow.core.Settings.EVAL_MAX_USERS), c.get(io.recflow.core.Settings.EVAL_SEED));
+  }
+
   /** Evaluates all models on a split; {@code attributes} has item_id and attributes, for diversity. */
   public List<EvalResult> evaluate(Splits.Split split, Dataset<Row> attributes) {
     AlsTrainer.Factors factors = AlsTrainer.train(split.train(), params);

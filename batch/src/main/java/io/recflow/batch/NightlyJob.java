@@ -66,8 +66,7 @@ public final class NightlyJob {
         return version;
       }, v -> "factors and popularity of model version " + v);
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
-      Evaluator evaluator = new Evaluator(params, config.get(Settings.EVAL_K), config.get(Settings.EVAL_MAX_USERS),
-          config.get(Settings.EVAL_SEED));
+      Evaluator evaluator = Evaluator.from(config);
       List<EvalResult> results = new ArrayList<>();
       for (String protocol : protocols) {
         results.addAll(log.run("eval:" + protocol,

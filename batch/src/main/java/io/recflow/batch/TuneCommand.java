@@ -1,10 +1,7 @@
 package io.recflow.batch;
 
-import io.recflow.core.EventValidator;
-import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,10 +43,9 @@ final class TuneCommand implements Callable<Integer> {
     RecflowConfig base = options.load(Map.of());
     SparkSession spark = SparkSessions.getOrCreate(base);
     int seed = base.get(Settings.EVAL_SEED);
-    Dataset<Row> events = Ingest.acceptedEvents(Input.read(spark, format, data), EventValidator.from(base),
-        new Timestamp(System.currentTimeMillis()));
-    Dataset<Row> interactions = InterestModel.interactions(events, InterestWeighting.from(base)).cache();
-    Dataset<Row> attributes = Input.read(spark, format, data).items();
+    Input input = Input.read(spark, format, data);
+    Dataset<Row> interactions = EvalCommand.interactions(input, base);
+    Dataset<Row> attributes = input.items();
     Splits.Split outer = Splits.stratifiedByItem(interactions, 0.75, seed);
     Splits.Split inner = Splits.stratifiedByItem(outer.train(), 0.75, seed + 1);
     String metric = base.get(Settings.GATE_METRIC);
@@ -73,19 +69,14 @@ final class TuneCommand implements Callable<Integer> {
     System.out.println("\nBest on validation: " + AlsTrainer.Params.from(bestConfig).asMap()
         + String.format(Locale.ROOT, " (%s@%d %.4f). On the held-out test split:", metric,
         base.get(Settings.EVAL_K), best));
-    System.out.print(EvalTable.text(evaluator(bestConfig).evaluate(outer, attributes)));
+    System.out.print(EvalTable.text(Evaluator.from(bestConfig).evaluate(outer, attributes)));
     spark.stop();
     return 0;
   }
 
   private static double alsValue(RecflowConfig c, Splits.Split split, Dataset<Row> attributes, String metric) {
-    return evaluator(c).evaluate(split, attributes).stream()
+    return Evaluator.from(c).evaluate(split, attributes).stream()
         .filter(r -> r.model().equals("als") && r.metric().equals(metric))
         .mapToDouble(EvalResult::value).findFirst().orElseThrow();
-  }
-
-  private static Evaluator evaluator(RecflowConfig c) {
-    return new Evaluator(AlsTrainer.Params.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
-        c.get(Settings.EVAL_SEED));
   }
 }
