@@ -46,6 +46,10 @@ public final class NightlyJob {
         IngestReport::toString);
     CatalogIngest.Report catalog = log.run("catalog", () -> new CatalogIngest(warehouse).run(input, now),
         CatalogIngest.Report::toString);
+    if (config.get(Settings.EMBEDDING_ENABLED)) {
+      log.run("embed", () -> new ItemEmbeddings(warehouse, config.get(Settings.EMBEDDING_TEMPLATE))
+          .run(catalog.itemsVersion(), now), ItemEmbeddings.Report::toString);
+    }
     AlsTrainer.Params params = AlsTrainer.Params.from(config);
     ModelRegistry registry = new ModelRegistry(warehouse);
     Map<String, Long> inputs = Map.of(Tables.EVENTS, ingest.eventsVersion(), Tables.ITEMS, catalog.itemsVersion());

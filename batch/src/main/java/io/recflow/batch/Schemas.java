@@ -36,6 +36,11 @@ public final class Schemas {
       .add(Col.ITEM_ID, StringType, false).add(Col.TITLE, StringType).add(Col.TEXT, StringType)
       .add(Col.ATTRIBUTES, createArrayType(StringType)).add(Col.UPDATED_AT, TimestampType);
 
+  public static final StructType ITEM_EMBEDDINGS = new StructType()
+      .add(Col.ITEM_ID, StringType, false).add(Col.MODEL_NAME, StringType, false)
+      .add(Col.CONTENT_HASH, StringType, false).add(Col.VECTOR, createArrayType(FloatType, false))
+      .add(Col.UPDATED_AT, TimestampType);
+
   /** user_factors and item_factors. */
   public static final StructType FACTORS = new StructType()
       .add(Col.MODEL_VERSION, LongType, false).add(Col.ID, StringType, false)

@@ -62,6 +62,12 @@ public final class Settings {
   public static final ConfigKey<Integer> ALS_SEED = ConfigKey.ofInt("als.seed", 42, Integer.MIN_VALUE,
       Integer.MAX_VALUE, "Seed of the factor initialisation.");
 
+  // Item text embeddings.
+  public static final ConfigKey<Boolean> EMBEDDING_ENABLED = ConfigKey.ofBoolean("embedding.enabled", true,
+      "Embed item texts with the BERT-family model in the nightly job.");
+  public static final ConfigKey<String> EMBEDDING_TEMPLATE = ConfigKey.ofString("embedding.textTemplate", "{text}",
+      "The text embedded for an item; {title}, {attributes} and {text} stand for the item's fields.");
+
   // Popularity.
   public static final ConfigKey<Double> POPULARITY_HALF_LIFE_DAYS = ConfigKey.ofDouble("popularity.halfLifeDays",
       30.0, 0, 1e5, "Half-life of an interaction's contribution to item popularity; 0 counts all equally.");

@@ -19,6 +19,8 @@ public final class Tables {
   public static final String ITEM_FACTORS = "item_factors";
   /** Time-decayed item popularity, per model version. */
   public static final String POPULARITY = "popularity";
+  /** Text embeddings of items, merged by item_id; re-embedded only when their text changes. */
+  public static final String ITEM_EMBEDDINGS = "item_embeddings";
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final String MODELS = "models";
   /** Offline evaluation results. */
@@ -59,6 +61,8 @@ public final class Tables {
     public static final String METRIC = "metric";
     public static final String K = "k";
     public static final String CONFIDENCE = "confidence";
+    public static final String MODEL_NAME = "model_name";
+    public static final String CONTENT_HASH = "content_hash";
   }
 
   /** Values of models.status. */
