@@ -9,6 +9,7 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Source;
 import io.recflow.core.Tables.Status;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -62,9 +63,17 @@ public final class NightlyJob {
       long pairs = interactions.count();
       AlsTrainer.Factors factors = log.run("train", () -> AlsTrainer.train(interactions, params),
           f -> f.users().count() + " user and " + f.items().count() + " item factors, " + params);
+      Dataset<Row> itemFactors = factors.items().withColumn(Col.SOURCE, lit(Source.ALS));
+      if (config.get(Settings.EMBEDDING_ENABLED)) {
+        ContentProjection.Result cold = log.run("project", () -> ContentProjection.fit(factors.items(),
+            warehouse.read(Tables.ITEM_EMBEDDINGS), config.get(Settings.PROJECTION_LAMBDA)),
+            p -> "fitted on " + p.trainedOn() + " items; " + p.coldFactors().count() + " cold items placed");
+        itemFactors = itemFactors.unionByName(cold.coldFactors());
+      }
+      Dataset<Row> allItemFactors = itemFactors;
       log.run("write", () -> {
-        writeVersioned(Tables.USER_FACTORS, factors.users(), version);
-        writeVersioned(Tables.ITEM_FACTORS, factors.items(), version);
+        writeVersioned(Tables.USER_FACTORS, factors.users().withColumn(Col.SOURCE, lit(Source.ALS)), version);
+        writeVersioned(Tables.ITEM_FACTORS, allItemFactors, version);
         Dataset<Row> pop = Popularity.scores(interactions, config.get(Settings.POPULARITY_HALF_LIFE_DAYS));
         writeVersioned(Tables.POPULARITY, pop, version);
         return version;

@@ -44,7 +44,7 @@ public final class Schemas {
   /** user_factors and item_factors. */
   public static final StructType FACTORS = new StructType()
       .add(Col.MODEL_VERSION, LongType, false).add(Col.ID, StringType, false)
-      .add(Col.VECTOR, createArrayType(FloatType, false));
+      .add(Col.VECTOR, createArrayType(FloatType, false)).add(Col.SOURCE, StringType, false);
 
   public static final StructType POPULARITY = new StructType()
       .add(Col.MODEL_VERSION, LongType, false).add(Col.ITEM_ID, StringType, false).add(Col.SCORE, DoubleType);

@@ -6,6 +6,12 @@ final class Cholesky {
 
   /** A is row-major k×k and is overwritten; b is left unchanged. */
   static double[] solve(double[] a, double[] b, int k) {
+    factor(a, k);
+    return solveFactored(a, b, k);
+  }
+
+  /** Replaces the lower triangle of A by its Cholesky factor L (A = L·Lᵀ). */
+  static void factor(double[] a, int k) {
     for (int j = 0; j < k; j++) {
       double d = a[j * k + j];
       for (int p = 0; p < j; p++) {
@@ -24,6 +30,10 @@ final class Cholesky {
         a[i * k + j] = s / l;
       }
     }
+  }
+
+  /** Solves L·Lᵀ·x = b with the factor left in {@code a} by {@link #factor}. */
+  static double[] solveFactored(double[] a, double[] b, int k) {
     double[] y = new double[k];
     for (int i = 0; i < k; i++) {
       double s = b[i];

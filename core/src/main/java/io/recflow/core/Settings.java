@@ -68,6 +68,9 @@ public final class Settings {
   public static final ConfigKey<String> EMBEDDING_TEMPLATE = ConfigKey.ofString("embedding.textTemplate", "{text}",
       "The text embedded for an item; {title}, {attributes} and {text} stand for the item's fields.");
 
+  public static final ConfigKey<Double> PROJECTION_LAMBDA = ConfigKey.ofDouble("projection.lambda", 1.0, 1e-9, 1e9,
+      "Ridge penalty of the map from text embeddings to ALS factors that places cold items.");
+
   // Popularity.
   public static final ConfigKey<Double> POPULARITY_HALF_LIFE_DAYS = ConfigKey.ofDouble("popularity.halfLifeDays",
       30.0, 0, 1e5, "Half-life of an interaction's contribution to item popularity; 0 counts all equally.");

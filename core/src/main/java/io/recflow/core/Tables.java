@@ -65,6 +65,16 @@ public final class Tables {
     public static final String CONTENT_HASH = "content_hash";
   }
 
+  /** Values of item_factors.source: where a factor came from. */
+  public static final class Source {
+    private Source() {}
+
+    /** Learned by ALS from interactions. */
+    public static final String ALS = "als";
+    /** Projected from the item's text embedding: a cold item. */
+    public static final String CONTENT = "content";
+  }
+
   /** Values of models.status. */
   public static final class Status {
     private Status() {}
