@@ -78,6 +78,8 @@ public final class NightlyJob {
         writeVersioned(Tables.POPULARITY, pop, version);
         return version;
       }, v -> "factors and popularity of model version " + v);
+      log.run("neighbors", () -> writeNeighbors(allItemFactors, version),
+          n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by content and by cf)");
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
       Evaluator evaluator = Evaluator.from(config);
       List<EvalResult> results = new ArrayList<>();
@@ -129,7 +131,29 @@ public final class NightlyJob {
   }
 
   private static org.apache.spark.sql.types.StructType schemaOf(String table) {
-    return table.equals(Tables.POPULARITY) ? Schemas.POPULARITY : Schemas.FACTORS;
+    return switch (table) {
+      case Tables.POPULARITY -> Schemas.POPULARITY;
+      case Tables.ITEM_NEIGHBORS -> Schemas.ITEM_NEIGHBORS;
+      default -> Schemas.FACTORS;
+    };
+  }
+
+  /** Similar items by ALS factors and, when embeddings are on, by content; returns the row count. */
+  private long writeNeighbors(Dataset<Row> itemFactors, long version) {
+    int k = config.get(Settings.NEIGHBORS_K);
+    int probes = config.get(Settings.NEIGHBORS_PROBES);
+    long seed = config.get(Settings.ALS_SEED);
+    Dataset<Row> neighbors = ItemNeighbors.compute(itemFactors.select(Col.ID, Col.VECTOR), k, probes, seed)
+        .withColumn(Col.KIND, lit("cf"));
+    if (config.get(Settings.EMBEDDING_ENABLED)) {
+      Dataset<Row> embeddings = warehouse.read(Tables.ITEM_EMBEDDINGS).select(Col.ITEM_ID, Col.VECTOR);
+      neighbors = neighbors.unionByName(ItemNeighbors.compute(embeddings, k, probes, seed)
+          .withColumn(Col.KIND, lit("content")));
+    }
+    Dataset<Row> all = neighbors;
+    warehouse.ensure(Tables.ITEM_NEIGHBORS, Schemas.ITEM_NEIGHBORS, Col.MODEL_VERSION);
+    return warehouse.commitMetrics(Tables.ITEM_NEIGHBORS, () -> writeVersioned(Tables.ITEM_NEIGHBORS, all, version))
+        .getOrDefault("numOutputRows", 0L);
   }
 
   private void writeEvalRuns(List<EvalResult> results, long version, Timestamp now) {

@@ -41,6 +41,10 @@ public final class Schemas {
       .add(Col.CONTENT_HASH, StringType, false).add(Col.VECTOR, createArrayType(FloatType, false))
       .add(Col.UPDATED_AT, TimestampType);
 
+  public static final StructType ITEM_NEIGHBORS = new StructType()
+      .add(Col.MODEL_VERSION, LongType, false).add(Col.ITEM_ID, StringType, false)
+      .add(Col.NEIGHBOR_ID, StringType, false).add(Col.SCORE, DoubleType).add(Col.KIND, StringType, false);
+
   /** user_factors and item_factors. */
   public static final StructType FACTORS = new StructType()
       .add(Col.MODEL_VERSION, LongType, false).add(Col.ID, StringType, false)

@@ -65,6 +65,17 @@ class ColdStartIT {
     assertEquals(Source.CONTENT, cold.get(0).getString(cold.get(0).fieldIndex(Col.SOURCE)));
     assertEquals(45, warehouse.read(Tables.ITEM_FACTORS).filter(col(Col.SOURCE).equalTo(Source.ALS)).count());
 
+    // Every item's nearest neighbour by content is on its own topic, and the cold item has neighbours too.
+    List<Row> top = warehouse.read(Tables.ITEM_NEIGHBORS).filter(col(Col.KIND).equalTo("content"))
+        .groupBy(Col.ITEM_ID).agg(org.apache.spark.sql.functions.max_by(col(Col.NEIGHBOR_ID), col(Col.SCORE)))
+        .collectAsList();
+    assertEquals(46, top.size());
+    for (Row r : top) {
+      String topic = r.getString(0).equals("cold") ? "t0" : r.getString(0).substring(0, 2);
+      assertEquals(topic, r.getString(1).substring(0, 2), "top content neighbour of " + r.getString(0));
+    }
+    assertEquals(46 * 20, warehouse.read(Tables.ITEM_NEIGHBORS).filter(col(Col.KIND).equalTo("cf")).count());
+
     Recommender rec = Recommender.latest(warehouse).orElseThrow();
     int musicLovers = 0;
     int reached = 0;

@@ -71,6 +71,12 @@ public final class Settings {
   public static final ConfigKey<Double> PROJECTION_LAMBDA = ConfigKey.ofDouble("projection.lambda", 1.0, 1e-9, 1e9,
       "Ridge penalty of the map from text embeddings to ALS factors that places cold items.");
 
+  // Similar items.
+  public static final ConfigKey<Integer> NEIGHBORS_K = ConfigKey.ofInt("neighbors.k", 20, 1, 1000,
+      "Similar items kept per item and kind (content, cf) in item_neighbors.");
+  public static final ConfigKey<Integer> NEIGHBORS_PROBES = ConfigKey.ofInt("neighbors.probes", 8, 1, 4096,
+      "Catalogs of 20,000 items or more: clusters searched per item; more is slower and more exact.");
+
   // Popularity.
   public static final ConfigKey<Double> POPULARITY_HALF_LIFE_DAYS = ConfigKey.ofDouble("popularity.halfLifeDays",
       30.0, 0, 1e5, "Half-life of an interaction's contribution to item popularity; 0 counts all equally.");

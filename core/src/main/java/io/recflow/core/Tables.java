@@ -21,6 +21,8 @@ public final class Tables {
   public static final String POPULARITY = "popularity";
   /** Text embeddings of items, merged by item_id; re-embedded only when their text changes. */
   public static final String ITEM_EMBEDDINGS = "item_embeddings";
+  /** The most similar items of each item, by content and by ALS factors, per model version. */
+  public static final String ITEM_NEIGHBORS = "item_neighbors";
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final String MODELS = "models";
   /** Offline evaluation results. */
@@ -63,6 +65,8 @@ public final class Tables {
     public static final String CONFIDENCE = "confidence";
     public static final String MODEL_NAME = "model_name";
     public static final String CONTENT_HASH = "content_hash";
+    public static final String NEIGHBOR_ID = "neighbor_id";
+    public static final String KIND = "kind";
   }
 
   /** Values of item_factors.source: where a factor came from. */
