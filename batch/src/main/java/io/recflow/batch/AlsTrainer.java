@@ -63,8 +63,12 @@ public final class AlsTrainer {
         .setNumUserBlocks(blocks).setNumItemBlocks(blocks)
         .setCheckpointInterval(-1)
         .fit(indexed);
+    // ALS leaves factors at the end of a lineage as long as its iterations; later jobs over them
+    // (a tree aggregation, say) can overflow the stack deserialising it. Cut it here, once.
+    Factors factors = new Factors(withIds(model.userFactors(), userIndex, "u").localCheckpoint(),
+        withIds(model.itemFactors(), itemIndex, "i").localCheckpoint());
     indexed.unpersist();
-    return new Factors(withIds(model.userFactors(), userIndex, "u"), withIds(model.itemFactors(), itemIndex, "i"));
+    return factors;
   }
 
   private static Dataset<Row> withIds(Dataset<Row> factors, Dataset<Row> index, String indexCol) {
