@@ -30,14 +30,15 @@ public final class ContentProjection {
 
   /**
    * @param itemFactors ALS item factors: id, vector
-   * @param embeddings item_embeddings rows: item_id, vector
+   * @param embeddings item features such as item_embeddings rows: item_id, vector (all of one length)
    */
   public static Result fit(Dataset<Row> itemFactors, Dataset<Row> embeddings, double lambda) {
     Dataset<Row> pairs = embeddings.select(col(Col.ITEM_ID), col(Col.VECTOR).as("e"))
         .join(itemFactors.select(col(Col.ID).as(Col.ITEM_ID), col(Col.VECTOR).as("f")), Col.ITEM_ID);
     int rank = itemFactors.head().getList(itemFactors.head().fieldIndex(Col.VECTOR)).size();
+    int dimension = embeddings.head().getList(embeddings.head().fieldIndex(Col.VECTOR)).size();
     RidgeProjection.Accumulator sums = pairs.select("e", "f").javaRDD().treeAggregate(
-        new RidgeProjection.Accumulator(EmbeddingModel.DIMENSION, rank),
+        new RidgeProjection.Accumulator(dimension, rank),
         (acc, r) -> acc.add(Evaluator.toFloats(r.getList(0)), Evaluator.toFloats(r.getList(1))),
         RidgeProjection.Accumulator::merge);
     if (sums.count() == 0) {

@@ -33,7 +33,8 @@ final class EvalCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--protocol", defaultValue = "stratified",
-      description = "stratified, chronological, or both separated by a comma.")
+      description = "stratified, chronological or cold-items; several separated by commas. cold-items embeds "
+          + "the catalog's texts first (minutes for thousands of items).")
   String protocol;
 
   @Option(names = "--k", defaultValue = "10")
@@ -66,7 +67,14 @@ final class EvalCommand implements Callable<Integer> {
     Evaluator evaluator = Evaluator.from(config);
     List<EvalResult> results = new ArrayList<>();
     for (String p : protocols) {
-      results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items()));
+      if (p.equals(ColdItemEvaluator.PROTOCOL)) {
+        Dataset<Row> embeddings = ItemEmbeddings.embedCatalog(Warehouse.of(spark, config), input.items(),
+            config.get(Settings.EMBEDDING_TEMPLATE));
+        results.addAll(ColdItemEvaluator.from(config).evaluate(interactions, embeddings, input.items()));
+        embeddings.unpersist();
+      } else {
+        results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items()));
+      }
     }
     interactions.unpersist();
     return results;

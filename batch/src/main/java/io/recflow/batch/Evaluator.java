@@ -5,8 +5,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.recflow.core.HybridScorer;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.MetricSummary;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
 import io.recflow.core.TopK;
 import io.recflow.core.Tables.Col;
 import java.util.ArrayList;
@@ -33,22 +36,34 @@ public final class Evaluator {
   private final int k;
   private final int maxUsers;
   private final int seed;
+  private final double hybridWeight;
+  private final int recentItems;
 
-  public Evaluator(AlsTrainer.Params params, int k, int maxUsers, int seed) {
+  public Evaluator(AlsTrainer.Params params, int k, int maxUsers, int seed, double hybridWeight, int recentItems) {
     this.params = params;
     this.k = k;
     this.maxUsers = maxUsers;
     this.seed = seed;
+    this.hybridWeight = hybridWeight;
+    this.recentItems = recentItems;
   }
 
-  /** An evaluator with a run's ALS parameters, list length, user sample size and seed. */
-  public static Evaluator from(io.recflow.core.RecflowConfig c) {
-    return new Evaluator(AlsTrainer.Params.from(c), c.get(io.recflow.core.Settings.EVAL_K),
-        c.get(io.recflow.core.Settings.EVAL_MAX_USERS), c.get(io.recflow.core.Settings.EVAL_SEED));
+  /** An evaluator with a run's ALS parameters, list length, user sample size, seed and hybrid blend. */
+  public static Evaluator from(RecflowConfig c) {
+    return new Evaluator(AlsTrainer.Params.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
+        c.get(Settings.EVAL_SEED), c.get(Settings.HYBRID_WEIGHT), c.get(Settings.HYBRID_RECENT));
   }
 
-  /** Evaluates all models on a split; {@code attributes} has item_id and attributes, for diversity. */
+  /** Evaluates ALS and the baselines on a split; {@code attributes} has item_id and attributes. */
   public List<EvalResult> evaluate(Splits.Split split, Dataset<Row> attributes) {
+    return evaluate(split, attributes, null);
+  }
+
+  /**
+   * As {@link #evaluate(Splits.Split, Dataset)}, plus the hybrid ranking when {@code embeddings}
+   * (item_id, vector) is given.
+   */
+  public List<EvalResult> evaluate(Splits.Split split, Dataset<Row> attributes, Dataset<Row> embeddings) {
     AlsTrainer.Factors factors = AlsTrainer.train(split.train(), params);
     ItemMatrix items = collectMatrix(factors.items());
     Dataset<Row> users = split.test().select(Col.USER_ID).distinct()
@@ -62,13 +77,17 @@ public final class Evaluator {
       userVectors.put(r.getString(0), toFloats(r.getList(1)));
     }
     Map<String, Set<Integer>> seen = itemsByUser(split.train(), users, items);
+    Map<String, int[]> recent = recentRows(split.train(), users, items);
+    ItemMatrix content = embeddings == null ? null : alignedEmbeddings(embeddings, items);
     Map<String, Set<Integer>> relevant = itemsByUser(split.test(), users, items);
     users.unpersist();
     int[] popular = popularityRanking(split.train(), items);
     List<Set<String>> attrs = attributesByRow(attributes, items);
 
     Map<String, MetricSummary> summaries = new LinkedHashMap<>();
-    for (String model : List.of("als", "popularity", "random")) {
+    List<String> models = content == null ? List.of("als", "popularity", "random")
+        : List.of("als", "hybrid", "popularity", "random");
+    for (String model : models) {
       summaries.put(model, new MetricSummary(k, items.size(), attrs::get));
     }
     List<String> ordered = new ArrayList<>(userVectors.keySet());
@@ -80,6 +99,11 @@ public final class Evaluator {
       }
       Set<Integer> excluded = seen.getOrDefault(user, Set.of());
       summaries.get("als").add(items.topK(userVectors.get(user), k, excluded::contains), rel);
+      if (content != null) {
+        float[] profile = HybridScorer.profile(content, recent.getOrDefault(user, new int[0]));
+        summaries.get("hybrid").add(HybridScorer.topK(userVectors.get(user), items, profile, content, hybridWeight,
+            k, excluded::contains), rel);
+      }
       summaries.get("popularity").add(TopK.fromRanking(popular, k, excluded::contains), rel);
       summaries.get("random").add(randomList(items.size(), excluded, new Random(seed * 31L + user.hashCode())), rel);
     }
@@ -123,6 +147,45 @@ public final class Evaluator {
       out.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(row);
     }
     return out;
+  }
+
+  /** Each sampled user's most recent training items, newest first, as matrix rows. */
+  private Map<String, int[]> recentRows(Dataset<Row> train, Dataset<Row> users, ItemMatrix items) {
+    Map<String, List<Integer>> rows = new HashMap<>();
+    Dataset<Row> pairs = train.join(functions.broadcast(users.select(Col.USER_ID)), Col.USER_ID)
+        .filter(col(Col.CONFIDENCE).gt(0))
+        .orderBy(col(Col.USER_ID), col(Col.TS).desc(), col(Col.ITEM_ID)).select(Col.USER_ID, Col.ITEM_ID);
+    for (Row r : pairs.collectAsList()) {
+      List<Integer> l = rows.computeIfAbsent(r.getString(0), u -> new ArrayList<>());
+      int row = items.row(r.getString(1));
+      if (row >= 0 && l.size() < recentItems) {
+        l.add(row);
+      }
+    }
+    Map<String, int[]> out = new HashMap<>();
+    rows.forEach((u, l) -> out.put(u, l.stream().mapToInt(Integer::intValue).toArray()));
+    return out;
+  }
+
+  /** Embeddings in the row order of {@code items}; an item without one gets the zero vector. */
+  private static ItemMatrix alignedEmbeddings(Dataset<Row> embeddings, ItemMatrix items) {
+    List<String> ids = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>(java.util.Collections.nCopies(items.size(), (float[]) null));
+    int dim = 0;
+    for (Row r : embeddings.select(Col.ITEM_ID, Col.VECTOR).collectAsList()) {
+      int row = items.row(r.getString(0));
+      if (row >= 0) {
+        vectors.set(row, toFloats(r.getList(1)));
+        dim = vectors.get(row).length;
+      }
+    }
+    for (int i = 0; i < items.size(); i++) {
+      ids.add(items.id(i));
+      if (vectors.get(i) == null) {
+        vectors.set(i, new float[dim]);
+      }
+    }
+    return new ItemMatrix(ids, vectors);
   }
 
   private static int[] popularityRanking(Dataset<Row> train, ItemMatrix items) {

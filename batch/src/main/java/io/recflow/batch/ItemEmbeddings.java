@@ -70,6 +70,15 @@ public final class ItemEmbeddings {
     return new Report(total, n, (System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * Embeds a catalog outside the nightly job (for evaluation and tuning): item_id and vector for
+   * every row of {@code items}, cached; the model is prepared under {@code warehouse}.
+   */
+  public static Dataset<Row> embedCatalog(Warehouse warehouse, Dataset<Row> items, String template) {
+    Dataset<Row> texts = items.select(col(Col.ITEM_ID), textColumn(template).as(Col.TEXT));
+    return EmbeddingModel.load(warehouse).embed(texts).select(Col.ITEM_ID, Col.VECTOR).cache();
+  }
+
   /** Builds the text column from a template such as "{title}. {attributes}. {text}". */
   static Column textColumn(String template) {
     List<Column> parts = new ArrayList<>();

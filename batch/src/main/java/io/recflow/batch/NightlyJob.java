@@ -56,17 +56,17 @@ public final class NightlyJob {
     Map<String, Long> inputs = Map.of(Tables.EVENTS, ingest.eventsVersion(), Tables.ITEMS, catalog.itemsVersion());
     long version = registry.begin(config.asMap(), inputs, now);
     try {
-      Dataset<Row> interactions = log.run("interest", () -> {
-        Dataset<Row> events = warehouse.readAt(Tables.EVENTS, ingest.eventsVersion());
-        return InterestModel.interactions(events, InterestWeighting.from(config)).cache();
-      }, df -> df.count() + " (user, item) pairs");
-      long pairs = interactions.count();
+      Dataset<Row> interactions = InterestModel.interactions(warehouse.readAt(Tables.EVENTS, ingest.eventsVersion()),
+          InterestWeighting.from(config)).cache();
+      long pairs = log.run("interest", interactions::count, n -> n + " (user, item) pairs");
+      Dataset<Row> embeddings = config.get(Settings.EMBEDDING_ENABLED)
+          ? warehouse.read(Tables.ITEM_EMBEDDINGS).select(Col.ITEM_ID, Col.VECTOR) : null;
       AlsTrainer.Factors factors = log.run("train", () -> AlsTrainer.train(interactions, params),
           f -> f.users().count() + " user and " + f.items().count() + " item factors, " + params);
       Dataset<Row> itemFactors = factors.items().withColumn(Col.SOURCE, lit(Source.ALS));
-      if (config.get(Settings.EMBEDDING_ENABLED)) {
-        ContentProjection.Result cold = log.run("project", () -> ContentProjection.fit(factors.items(),
-            warehouse.read(Tables.ITEM_EMBEDDINGS), config.get(Settings.PROJECTION_LAMBDA)),
+      if (embeddings != null) {
+        ContentProjection.Result cold = log.run("project", () -> ContentProjection.fit(factors.items(), embeddings,
+            config.get(Settings.PROJECTION_LAMBDA)),
             p -> "fitted on " + p.trainedOn() + " items; " + p.coldFactors().count() + " cold items placed");
         itemFactors = itemFactors.unionByName(cold.coldFactors());
       }
@@ -78,14 +78,13 @@ public final class NightlyJob {
         writeVersioned(Tables.POPULARITY, pop, version);
         return version;
       }, v -> "factors and popularity of model version " + v);
-      log.run("neighbors", () -> writeNeighbors(allItemFactors, version),
-          n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by content and by cf)");
+      log.run("neighbors", () -> writeNeighbors(allItemFactors, embeddings, version),
+          n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by cf"
+              + (embeddings == null ? ")" : " and by content)"));
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
-      Evaluator evaluator = Evaluator.from(config);
       List<EvalResult> results = new ArrayList<>();
       for (String protocol : protocols) {
-        results.addAll(log.run("eval:" + protocol,
-            () -> evaluator.evaluate(Splits.of(protocol, interactions, config.get(Settings.EVAL_SEED)), attributes),
+        results.addAll(log.run("eval:" + protocol, () -> evaluate(protocol, interactions, attributes, embeddings),
             r -> gateLine(r, protocol)));
       }
       writeEvalRuns(results, version, now);
@@ -100,14 +99,27 @@ public final class NightlyJob {
     }
   }
 
+  private List<EvalResult> evaluate(String protocol, Dataset<Row> interactions, Dataset<Row> attributes,
+                                    Dataset<Row> embeddings) {
+    if (protocol.equals(ColdItemEvaluator.PROTOCOL)) {
+      return ColdItemEvaluator.from(config).evaluate(interactions, embeddings, attributes);
+    }
+    Splits.Split split = Splits.of(protocol, interactions, config.get(Settings.EVAL_SEED));
+    return Evaluator.from(config).evaluate(split, attributes, embeddings);
+  }
+
   /** The evaluation protocols a configuration asks for, validated before any work starts. */
   static List<String> protocols(RecflowConfig config) {
     List<String> protocols = Arrays.stream(config.get(Settings.EVAL_PROTOCOLS).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     for (String p : protocols) {
-      if (!p.equals("stratified") && !p.equals("chronological")) {
-        throw new ConfigException("eval.protocols names unknown protocol '" + p + "'; use stratified and/or "
-            + "chronological.");
+      if (!p.equals("stratified") && !p.equals("chronological") && !p.equals(ColdItemEvaluator.PROTOCOL)) {
+        throw new ConfigException("eval.protocols names unknown protocol '" + p + "'; use stratified, "
+            + "chronological and/or cold-items.");
+      }
+      if (p.equals(ColdItemEvaluator.PROTOCOL) && !config.get(Settings.EMBEDDING_ENABLED)) {
+        throw new ConfigException("eval.protocols includes cold-items, which needs the item embeddings, but "
+            + "embedding.enabled is false. Enable embeddings or drop cold-items.");
       }
     }
     if (!protocols.contains(config.get(Settings.GATE_PROTOCOL))) {
@@ -138,15 +150,14 @@ public final class NightlyJob {
     };
   }
 
-  /** Similar items by ALS factors and, when embeddings are on, by content; returns the row count. */
-  private long writeNeighbors(Dataset<Row> itemFactors, long version) {
+  /** Similar items by ALS factors and, when there are embeddings, by content; returns the row count. */
+  private long writeNeighbors(Dataset<Row> itemFactors, Dataset<Row> embeddings, long version) {
     int k = config.get(Settings.NEIGHBORS_K);
     int probes = config.get(Settings.NEIGHBORS_PROBES);
     long seed = config.get(Settings.ALS_SEED);
     Dataset<Row> neighbors = ItemNeighbors.compute(itemFactors.select(Col.ID, Col.VECTOR), k, probes, seed)
         .withColumn(Col.KIND, lit("cf"));
-    if (config.get(Settings.EMBEDDING_ENABLED)) {
-      Dataset<Row> embeddings = warehouse.read(Tables.ITEM_EMBEDDINGS).select(Col.ITEM_ID, Col.VECTOR);
+    if (embeddings != null) {
       neighbors = neighbors.unionByName(ItemNeighbors.compute(embeddings, k, probes, seed)
           .withColumn(Col.KIND, lit("content")));
     }

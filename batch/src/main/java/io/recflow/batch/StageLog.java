@@ -23,7 +23,7 @@ public final class StageLog {
     double secs = (System.nanoTime() - t0) / 1e9;
     String what = describe.apply(result);
     LOG.info("[{}] done in {} s: {}", stage, String.format("%.1f", secs), what);
-    lines.add(String.format("  %-10s %7.1f s  %s", stage, secs, what));
+    lines.add(String.format("  %-18s %7.1f s  %s", stage, secs, what));
     return result;
   }
 

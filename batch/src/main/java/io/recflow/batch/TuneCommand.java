@@ -38,6 +38,10 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--alphas", split = ",", defaultValue = "1,5,20")
   List<Double> alphas;
 
+  @Option(names = "--hybrid-weights", split = ",", description = "Also tune hybrid.contentWeight over these values "
+      + "(embeds the catalog first), e.g. 0,0.1,0.2,0.3,0.5.")
+  List<Double> hybridWeights = List.of();
+
   @Override
   public Integer call() {
     RecflowConfig base = options.load(Map.of());
@@ -67,16 +71,37 @@ final class TuneCommand implements Callable<Integer> {
       }
     }
     System.out.println("\nBest on validation: " + AlsTrainer.Params.from(bestConfig).asMap()
-        + String.format(Locale.ROOT, " (%s@%d %.4f). On the held-out test split:", metric,
-        base.get(Settings.EVAL_K), best));
-    System.out.print(EvalTable.text(Evaluator.from(bestConfig).evaluate(outer, attributes)));
+        + String.format(Locale.ROOT, " (%s@%d %.4f).", metric, base.get(Settings.EVAL_K), best));
+    Dataset<Row> embeddings = null;
+    if (!hybridWeights.isEmpty()) {
+      embeddings = ItemEmbeddings.embedCatalog(Warehouse.of(spark, base), attributes,
+          base.get(Settings.EMBEDDING_TEMPLATE));
+      double bestHybrid = Double.NEGATIVE_INFINITY;
+      RecflowConfig alsConfig = bestConfig;
+      System.out.printf("%n%8s %12s%n", "weight", "val " + metric);
+      for (double w : hybridWeights) {
+        RecflowConfig c = alsConfig.with(Map.of(Settings.HYBRID_WEIGHT.name(), String.valueOf(w)));
+        double v = value(Evaluator.from(c).evaluate(inner, attributes, embeddings), "hybrid", metric);
+        System.out.printf(Locale.ROOT, "%8.2f %12.4f%n", w, v);
+        if (v > bestHybrid) {
+          bestHybrid = v;
+          bestConfig = c;
+        }
+      }
+      System.out.println("Best hybrid.contentWeight on validation: " + bestConfig.get(Settings.HYBRID_WEIGHT));
+    }
+    System.out.println("On the held-out test split:");
+    System.out.print(EvalTable.text(Evaluator.from(bestConfig).evaluate(outer, attributes, embeddings)));
     spark.stop();
     return 0;
   }
 
   private static double alsValue(RecflowConfig c, Splits.Split split, Dataset<Row> attributes, String metric) {
-    return Evaluator.from(c).evaluate(split, attributes).stream()
-        .filter(r -> r.model().equals("als") && r.metric().equals(metric))
+    return value(Evaluator.from(c).evaluate(split, attributes), "als", metric);
+  }
+
+  private static double value(List<EvalResult> results, String model, String metric) {
+    return results.stream().filter(r -> r.model().equals(model) && r.metric().equals(metric))
         .mapToDouble(EvalResult::value).findFirst().orElseThrow();
   }
 }

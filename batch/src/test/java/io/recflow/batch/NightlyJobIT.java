@@ -44,6 +44,8 @@ class NightlyJobIT {
       double random = value(protocol, "random", "ndcg");
       assertTrue(als > pop, protocol + ": als " + als + " vs popularity " + pop);
       assertTrue(pop > random, protocol + ": popularity " + pop + " vs random " + random);
+      double hybrid = value(protocol, "hybrid", "ndcg");
+      assertTrue(hybrid > pop, protocol + ": the hybrid ranking is evaluated too and beats popularity: " + hybrid);
     }
   }
 

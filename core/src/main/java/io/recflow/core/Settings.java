@@ -71,6 +71,12 @@ public final class Settings {
   public static final ConfigKey<Double> PROJECTION_LAMBDA = ConfigKey.ofDouble("projection.lambda", 1.0, 1e-9, 1e9,
       "Ridge penalty of the map from text embeddings to ALS factors that places cold items.");
 
+  // Hybrid ranking.
+  public static final ConfigKey<Double> HYBRID_WEIGHT = ConfigKey.ofDouble("hybrid.contentWeight", 0.2, 0, 1,
+      "Share of the content score (similarity to the user's recent items) in the hybrid ranking; 0 is plain ALS.");
+  public static final ConfigKey<Integer> HYBRID_RECENT = ConfigKey.ofInt("hybrid.recentItems", 20, 1, 10_000,
+      "How many of a user's most recent items make up their content profile.");
+
   // Similar items.
   public static final ConfigKey<Integer> NEIGHBORS_K = ConfigKey.ofInt("neighbors.k", 20, 1, 1000,
       "Similar items kept per item and kind (content, cf) in item_neighbors.");
@@ -85,7 +91,7 @@ public final class Settings {
   public static final ConfigKey<Integer> EVAL_K = ConfigKey.ofInt("eval.k", 10, 1, 1000,
       "Length of the ranked lists that are evaluated.");
   public static final ConfigKey<String> EVAL_PROTOCOLS = ConfigKey.ofString("eval.protocols",
-      "stratified,chronological", "Comma-separated protocols the nightly job runs: stratified, chronological.");
+      "stratified,chronological", "Comma-separated protocols the nightly job runs: stratified, chronological, cold-items.");
   public static final ConfigKey<Integer> EVAL_MAX_USERS = ConfigKey.ofInt("eval.maxUsers", 10000, 10, 10_000_000,
       "At most this many test users are scored (a seeded sample), which bounds evaluation time.");
   public static final ConfigKey<Integer> EVAL_SEED = ConfigKey.ofInt("eval.seed", 42, Integer.MIN_VALUE,
