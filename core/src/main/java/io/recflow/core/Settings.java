@@ -72,7 +72,7 @@ public final class Settings {
       "Ridge penalty of the map from text embeddings to ALS factors that places cold items.");
 
   // Hybrid ranking.
-  public static final ConfigKey<Double> HYBRID_WEIGHT = ConfigKey.ofDouble("hybrid.contentWeight", 0.2, 0, 1,
+  public static final ConfigKey<Double> HYBRID_WEIGHT = ConfigKey.ofDouble("hybrid.contentWeight", 0.1, 0, 1,
       "Share of the content score (similarity to the user's recent items) in the hybrid ranking; 0 is plain ALS.");
   public static final ConfigKey<Integer> HYBRID_RECENT = ConfigKey.ofInt("hybrid.recentItems", 20, 1, 10_000,
       "How many of a user's most recent items make up their content profile.");
