@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
 import io.recflow.core.Tables.Col;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +35,13 @@ final class AttributeVectors {
     }
     int n = vocabulary.size();
     MapFunction<Row, Row> encode = r -> {
-      List<Float> v = new ArrayList<>(java.util.Collections.nCopies(n, 0f));
+      float[] v = new float[n];
       if (!r.isNullAt(1)) {
         for (Object a : r.getList(1)) {
-          v.set(index.get((String) a), 1f);
+          v[index.get((String) a)] = 1f;
         }
       }
-      return RowFactory.create(r.getString(0), scala.collection.JavaConverters.asScalaBuffer(v));
+      return RowFactory.create(r.getString(0), Vectors.toSeq(v));
     };
     return attributes.select(Col.ITEM_ID, Col.ATTRIBUTES).map(encode, Encoders.row(SCHEMA));
   }

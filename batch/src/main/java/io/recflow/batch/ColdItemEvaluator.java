@@ -77,7 +77,7 @@ public final class ColdItemEvaluator {
         .orderBy(xxhash64(col(Col.USER_ID), lit(seed)), col(Col.USER_ID)).limit(maxUsers)
         .select(Col.USER_ID, Col.VECTOR);
     Map<String, float[]> vectors = new HashMap<>();
-    users.collectAsList().forEach(r -> vectors.put(r.getString(0), Evaluator.toFloats(r.getList(1))));
+    users.collectAsList().forEach(r -> vectors.put(r.getString(0), Vectors.toFloats(r.getList(1))));
     Map<String, Integer> rowOf = new HashMap<>();
     for (int i = 0; i < coldIds.size(); i++) {
       rowOf.put(coldIds.get(i), i);
@@ -119,7 +119,7 @@ public final class ColdItemEvaluator {
   private static ItemMatrix coldMatrix(ContentProjection.Result projection, List<String> ids) {
     Map<String, float[]> byId = new HashMap<>();
     projection.coldFactors().select(Col.ID, Col.VECTOR).collectAsList()
-        .forEach(r -> byId.put(r.getString(0), Evaluator.toFloats(r.getList(1))));
+        .forEach(r -> byId.put(r.getString(0), Vectors.toFloats(r.getList(1))));
     int rank = byId.values().stream().findFirst().map(v -> v.length).orElse(1);
     List<float[]> vectors = new ArrayList<>();
     ids.forEach(id -> vectors.add(byId.getOrDefault(id, new float[rank])));

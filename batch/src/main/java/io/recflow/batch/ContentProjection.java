@@ -39,7 +39,7 @@ public final class ContentProjection {
     int dimension = embeddings.head().getList(embeddings.head().fieldIndex(Col.VECTOR)).size();
     RidgeProjection.Accumulator sums = pairs.select("e", "f").javaRDD().treeAggregate(
         new RidgeProjection.Accumulator(dimension, rank),
-        (acc, r) -> acc.add(Evaluator.toFloats(r.getList(0)), Evaluator.toFloats(r.getList(1))),
+        (acc, r) -> acc.add(Vectors.toFloats(r.getList(0)), Vectors.toFloats(r.getList(1))),
         RidgeProjection.Accumulator::merge);
     if (sums.count() == 0) {
       throw new IllegalStateException("No item has both an embedding and an ALS factor; the content projection "
@@ -49,17 +49,9 @@ public final class ContentProjection {
     Dataset<Row> cold = embeddings.join(itemFactors,
         embeddings.col(Col.ITEM_ID).equalTo(itemFactors.col(Col.ID)), "left_anti");
     MapFunction<Row, Row> project = r -> RowFactory.create(r.getString(0),
-        toList(projection.project(Evaluator.toFloats(r.getList(1)))));
+        Vectors.toSeq(projection.project(Vectors.toFloats(r.getList(1)))));
     Dataset<Row> coldFactors = cold.select(Col.ITEM_ID, Col.VECTOR).map(project, Encoders.row(FACTOR))
         .withColumn(Col.SOURCE, lit(Source.CONTENT));
     return new Result(projection, sums.count(), coldFactors);
-  }
-
-  private static scala.collection.Seq<Float> toList(float[] v) {
-    java.util.List<Float> out = new java.util.ArrayList<>(v.length);
-    for (float x : v) {
-      out.add(x);
-    }
-    return scala.collection.JavaConverters.asScalaBuffer(out);
   }
 }

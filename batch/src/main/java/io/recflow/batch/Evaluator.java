@@ -65,7 +65,7 @@ public final class Evaluator {
    */
   public List<EvalResult> evaluate(Splits.Split split, Dataset<Row> attributes, Dataset<Row> embeddings) {
     AlsTrainer.Factors factors = AlsTrainer.train(split.train(), params);
-    ItemMatrix items = collectMatrix(factors.items());
+    ItemMatrix items = Vectors.collectMatrix(factors.items());
     Dataset<Row> users = split.test().select(Col.USER_ID).distinct()
         .join(factors.users(), col(Col.USER_ID).equalTo(factors.users().col(Col.ID)))
         .orderBy(xxhash64(col(Col.USER_ID), lit(seed)), col(Col.USER_ID))
@@ -74,7 +74,7 @@ public final class Evaluator {
         .cache();
     Map<String, float[]> userVectors = new HashMap<>();
     for (Row r : users.collectAsList()) {
-      userVectors.put(r.getString(0), toFloats(r.getList(1)));
+      userVectors.put(r.getString(0), Vectors.toFloats(r.getList(1)));
     }
     Map<String, Set<Integer>> seen = itemsByUser(split.train(), users, items);
     Map<String, int[]> recent = recentRows(split.train(), users, items);
@@ -113,24 +113,6 @@ public final class Evaluator {
       results.add(new EvalResult(split.protocol(), model, "users", k, s.users()));
     });
     return results;
-  }
-
-  static ItemMatrix collectMatrix(Dataset<Row> factors) {
-    List<String> ids = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
-    for (Row r : factors.orderBy(Col.ID).collectAsList()) {
-      ids.add(r.getString(0));
-      vectors.add(toFloats(r.getList(1)));
-    }
-    return new ItemMatrix(ids, vectors);
-  }
-
-  static float[] toFloats(List<Object> list) {
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ((Number) list.get(i)).floatValue();
-    }
-    return v;
   }
 
   /** The items of each sampled user as matrix rows; items without a row get distinct negative ids. */
@@ -175,7 +157,7 @@ public final class Evaluator {
     for (Row r : embeddings.select(Col.ITEM_ID, Col.VECTOR).collectAsList()) {
       int row = items.row(r.getString(0));
       if (row >= 0) {
-        vectors.set(row, toFloats(r.getList(1)));
+        vectors.set(row, Vectors.toFloats(r.getList(1)));
         dim = vectors.get(row).length;
       }
     }

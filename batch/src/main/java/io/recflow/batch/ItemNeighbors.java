@@ -49,7 +49,7 @@ public final class ItemNeighbors {
   static Dataset<Row> compute(Dataset<Row> vectors, int k, int probes, long seed, int exactBelow) {
     SparkSession spark = vectors.sparkSession();
     JavaRDD<Vec> items = vectors.javaRDD()
-        .map(r -> new Vec(r.getString(0), SphericalKMeans.unit(Evaluator.toFloats(r.getList(1))))).cache();
+        .map(r -> new Vec(r.getString(0), SphericalKMeans.unit(Vectors.toFloats(r.getList(1))))).cache();
     long n = items.count();
     if (n == 0) {
       return spark.createDataFrame(List.of(), SCHEMA);

@@ -27,7 +27,7 @@ public final class Recommender {
   private Recommender(Warehouse warehouse, long version) {
     this.warehouse = warehouse;
     this.version = version;
-    this.items = Evaluator.collectMatrix(warehouse.read(Tables.ITEM_FACTORS)
+    this.items = Vectors.collectMatrix(warehouse.read(Tables.ITEM_FACTORS)
         .filter(col(Col.MODEL_VERSION).equalTo(version)).select(Col.ID, Col.VECTOR));
     for (Row r : warehouse.read(Tables.ITEMS).select(Col.ITEM_ID, Col.TITLE).collectAsList()) {
       titles.put(r.getString(0), r.getString(1));
@@ -60,7 +60,7 @@ public final class Recommender {
     if (v.isEmpty()) {
       return List.of();
     }
-    float[] user = Evaluator.toFloats(v.get(0).getList(0));
+    float[] user = Vectors.toFloats(v.get(0).getList(0));
     Set<Integer> seen = new HashSet<>();
     for (Row r : warehouse.read(Tables.EVENTS).filter(col(Col.USER_ID).equalTo(userId)).select(Col.ITEM_ID)
         .distinct().collectAsList()) {

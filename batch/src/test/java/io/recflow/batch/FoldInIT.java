@@ -33,7 +33,7 @@ class FoldInIT {
         "the data should exercise negative preferences too");
     AlsTrainer.Params params = AlsTrainer.Params.from(config);
     AlsTrainer.Factors factors = AlsTrainer.train(interactions, params);
-    ItemMatrix items = Evaluator.collectMatrix(factors.items());
+    ItemMatrix items = Vectors.collectMatrix(factors.items());
     FoldIn foldIn = new FoldIn(items, params.alpha(), params.regParam());
 
     Map<String, Map<Integer, Double>> history = new HashMap<>();
@@ -43,7 +43,7 @@ class FoldInIT {
     double worst = 0;
     int users = 0;
     for (Row r : factors.users().collectAsList()) {
-      float[] trained = Evaluator.toFloats(r.getList(1));
+      float[] trained = Vectors.toFloats(r.getList(1));
       float[] folded = foldIn.solve(history.get(r.getString(0)));
       double diff = 0;
       double norm = 0;

@@ -30,7 +30,7 @@ class ItemEmbeddingsIT {
         .embed(SparkFixture.spark().createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(text)),
             new org.apache.spark.sql.types.StructType().add(Col.TEXT, "string")))
         .head();
-    float[] spark = Evaluator.toFloats(row.getList(row.fieldIndex(Col.VECTOR)));
+    float[] spark = Vectors.toFloats(row.getList(row.fieldIndex(Col.VECTOR)));
     float[] reference = new BgeSmallEnV15QuantizedEmbeddingModel().embed(text).content().vector();
     assertEquals(EmbeddingModel.DIMENSION, spark.length);
     assertEquals(reference.length, spark.length);

@@ -31,11 +31,11 @@ class ItemNeighborsIT {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
       float[] c = centres[i % 30];
-      List<Float> v = new ArrayList<>();
+      float[] v = new float[16];
       for (int f = 0; f < 16; f++) {
-        v.add(c[f] + 0.3f * (float) rnd.nextGaussian());
+        v[f] = c[f] + 0.3f * (float) rnd.nextGaussian();
       }
-      rows.add(RowFactory.create("i" + i, scala.collection.JavaConverters.asScalaBuffer(v)));
+      rows.add(RowFactory.create("i" + i, Vectors.toSeq(v)));
     }
     StructType schema = new StructType().add(Col.ID, DataTypes.StringType)
         .add(Col.VECTOR, DataTypes.createArrayType(DataTypes.FloatType, false));
