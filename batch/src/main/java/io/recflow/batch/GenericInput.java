@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code items*.csv}/{@code items*.jsonl} with item_id, title, category ({@code |}-separated) and
  * description. Lines are kept as they arrived so that a rejected one is quarantined verbatim.
  */
-final class GenericInput {
+public final class GenericInput {
   private GenericInput() {}
 
   static final List<String> EVENT_FIELDS = List.of(Col.USER_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.VALUE, Col.TS,
@@ -50,10 +50,22 @@ final class GenericInput {
       return new Input(spark.createDataFrame(List.of(), Schemas.RAW_EVENT), readItems(spark, format, dir, items), items);
     }
     Dataset<Row> parsed = format.equals("csv") ? parseCsv(lines, events) : parseJson(lines);
-    Dataset<Row> raw = parsed.select(input_file_name().as(Col.SOURCE), col("value").as(Col.RAW),
+    return new Input(toRaw(parsed, input_file_name()), readItems(spark, format, dir, items), items);
+  }
+
+  /**
+   * JSON-lines text (a string column {@code value}, one event per line) as raw events with the
+   * {@link Schemas#RAW_EVENT} schema, each tagged with {@code source}. A line that is not JSON
+   * becomes a raw event with no readable field, which validation quarantines.
+   */
+  public static Dataset<Row> rawFromJsonLines(Dataset<Row> lines, Column source) {
+    return toRaw(parseJson(lines), source);
+  }
+
+  private static Dataset<Row> toRaw(Dataset<Row> parsed, Column source) {
+    return parsed.select(source.as(Col.SOURCE), col("value").as(Col.RAW),
         col("e." + Col.EVENT_ID), col("e." + Col.USER_ID), col("e." + Col.ITEM_ID), col("e." + Col.EVENT_TYPE),
         col("e." + Col.VALUE), col("e." + Col.TS));
-    return new Input(raw, readItems(spark, format, dir, items), items);
   }
 
   private static Dataset<Row> parseCsv(Dataset<Row> lines, String path) {

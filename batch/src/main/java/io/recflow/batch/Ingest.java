@@ -10,8 +10,10 @@ import io.recflow.core.EventValidator;
 import io.recflow.core.RawEvent;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -20,8 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Step 1 of the nightly job: validates raw events, quarantines every rejected one with its reason,
@@ -29,12 +29,6 @@ import org.apache.spark.sql.types.StructType;
  * adds nothing. The catalog is merged into {@code items} the same way (see {@link CatalogIngest}).
  */
 public final class Ingest {
-  private static final StructType VALIDATED = new StructType()
-      .add(Col.EVENT_ID, DataTypes.StringType).add(Col.USER_ID, DataTypes.StringType)
-      .add(Col.ITEM_ID, DataTypes.StringType).add(Col.EVENT_TYPE, DataTypes.StringType)
-      .add(Col.VALUE, DataTypes.DoubleType).add(Col.TS, DataTypes.TimestampType)
-      .add(Col.REASON, DataTypes.StringType).add(Col.RAW, DataTypes.StringType).add(Col.SOURCE, DataTypes.StringType);
-
   private final Warehouse warehouse;
   private final EventValidator validator;
 
@@ -96,13 +90,25 @@ public final class Ingest {
   }
 
   private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, long nowMillis) {
+    return validate(raw, v, (LongSupplier & Serializable) () -> nowMillis);
+  }
+
+  /**
+   * Validates raw rows (schema {@link Schemas#RAW_EVENT}) as they are read, against the clock at
+   * that moment: what a long-running stream needs, where "now" moves on.
+   */
+  public static Dataset<Row> validateLive(Dataset<Row> raw, EventValidator v) {
+    return validate(raw, v, (LongSupplier & Serializable) System::currentTimeMillis);
+  }
+
+  private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, LongSupplier clock) {
     MapFunction<Row, Row> check = r -> {
       RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
           r.getString(5), r.getString(6), r.getString(7));
-      return toRow(v.validate(e, nowMillis), e);
+      return toRow(v.validate(e, clock.getAsLong()), e);
     };
     Column[] rawColumns = Arrays.stream(Schemas.RAW_EVENT.fieldNames()).map(functions::col).toArray(Column[]::new);
-    return raw.select(rawColumns).map(check, Encoders.row(VALIDATED));
+    return raw.select(rawColumns).map(check, Encoders.row(Schemas.VALIDATED_EVENT));
   }
 
   private static Row toRow(EventValidator.Result result, RawEvent raw) {

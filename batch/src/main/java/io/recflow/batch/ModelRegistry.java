@@ -78,6 +78,13 @@ public final class ModelRegistry {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0).getString(0));
   }
 
+  /** The configuration a version was trained with (models.params), or empty if there is no such version. */
+  public Map<String, String> params(long version) {
+    List<Row> rows = warehouse.read(Tables.MODELS).filter(col(Col.MODEL_VERSION).equalTo(version))
+        .select(Col.PARAMS).collectAsList();
+    return rows.isEmpty() || rows.get(0).isNullAt(0) ? Map.of() : rows.get(0).getJavaMap(0);
+  }
+
   private static <V> scala.collection.Map<String, V> scalaMap(Map<String, V> m) {
     return JavaConverters.mapAsScalaMap(m);
   }

@@ -23,6 +23,12 @@ public final class Schemas {
       .add(Col.EVENT_ID, StringType).add(Col.USER_ID, StringType).add(Col.ITEM_ID, StringType)
       .add(Col.EVENT_TYPE, StringType).add(Col.VALUE, StringType).add(Col.TS, StringType);
 
+  /** A raw event after validation: the event's fields, or a reason (and the raw text either way). */
+  public static final StructType VALIDATED_EVENT = new StructType()
+      .add(Col.EVENT_ID, StringType).add(Col.USER_ID, StringType).add(Col.ITEM_ID, StringType)
+      .add(Col.EVENT_TYPE, StringType).add(Col.VALUE, DoubleType).add(Col.TS, TimestampType)
+      .add(Col.REASON, StringType).add(Col.RAW, StringType).add(Col.SOURCE, StringType);
+
   public static final StructType EVENTS = new StructType()
       .add(Col.EVENT_ID, StringType, false).add(Col.USER_ID, StringType, false).add(Col.ITEM_ID, StringType, false)
       .add(Col.EVENT_TYPE, StringType, false).add(Col.VALUE, DoubleType, true).add(Col.TS, TimestampType, false)
@@ -60,6 +66,13 @@ public final class Schemas {
       .add(Col.INPUT_VERSIONS, createMapType(StringType, LongType))
       .add(Col.METRICS, createMapType(StringType, DoubleType))
       .add(Col.NOTE, StringType);
+
+  /** Live user vectors: appended by the streaming job, newest row per user and model version wins. */
+  public static final StructType USER_VECTORS_RT = new StructType()
+      .add(Col.USER_ID, StringType, false).add(Col.MODEL_VERSION, LongType, false)
+      .add(Col.VECTOR, createArrayType(FloatType, false)).add(Col.N_ITEMS, IntegerType, false)
+      .add(Col.LAST_EVENT_TS, TimestampType, false).add(Col.BATCH_ID, LongType, false)
+      .add(Col.WRITTEN_AT, TimestampType, false);
 
   public static final StructType EVAL_RUNS = new StructType()
       .add(Col.MODEL_VERSION, LongType).add(Col.PROTOCOL, StringType).add(Col.MODEL, StringType)

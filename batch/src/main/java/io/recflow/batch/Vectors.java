@@ -8,11 +8,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Conversions between Spark's array<float> columns and the float arrays core computes with. */
-final class Vectors {
+public final class Vectors {
   private Vectors() {}
 
   /** An array<float> value as read from a Row. */
-  static float[] toFloats(List<Object> list) {
+  public static float[] toFloats(List<Object> list) {
     float[] v = new float[list.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = ((Number) list.get(i)).floatValue();
@@ -21,7 +21,7 @@ final class Vectors {
   }
 
   /** A float array as a value a Row encoder accepts for array<float>. */
-  static scala.collection.Seq<Float> toSeq(float[] v) {
+  public static scala.collection.Seq<Float> toSeq(float[] v) {
     List<Float> out = new ArrayList<>(v.length);
     for (float x : v) {
       out.add(x);
@@ -30,7 +30,7 @@ final class Vectors {
   }
 
   /** Collects (id, vector) rows into a matrix, ordered by id. */
-  static ItemMatrix collectMatrix(Dataset<Row> factors) {
+  public static ItemMatrix collectMatrix(Dataset<Row> factors) {
     List<String> ids = new ArrayList<>();
     List<float[]> vectors = new ArrayList<>();
     for (Row r : factors.select(Col.ID, Col.VECTOR).orderBy(Col.ID).collectAsList()) {

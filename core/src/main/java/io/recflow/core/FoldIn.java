@@ -1,6 +1,9 @@
 package io.recflow.core;
 
+import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Computes a user's vector from the item factors and the user's confidences, exactly as Spark's
@@ -17,24 +20,42 @@ import java.util.Map;
  * in a user's full history reproduces the trained user factor, which lets the streaming job and
  * the server update a user in real time in the space of the published model.
  */
-public final class FoldIn {
+public final class FoldIn implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final ItemMatrix items;
   private final double alpha;
   private final double regParam;
   private final double[] gram;
 
+  /** A fold-in whose YᵀY covers every row of {@code items}. */
   public FoldIn(ItemMatrix items, double alpha, double regParam) {
+    this(items, row -> true, alpha, regParam);
+  }
+
+  /**
+   * A fold-in whose YᵀY covers only the rows ALS learned ({@code learned}): that is the Gram matrix
+   * Spark solved with. Other rows (cold items placed from their text) still count when a user has
+   * interacted with them.
+   */
+  public FoldIn(ItemMatrix items, IntPredicate learned, double alpha, double regParam) {
     this.items = items;
     this.alpha = alpha;
     this.regParam = regParam;
-    this.gram = gram(items);
+    this.gram = gram(items, learned);
   }
 
-  private static double[] gram(ItemMatrix items) {
+  public ItemMatrix items() {
+    return items;
+  }
+
+  private static double[] gram(ItemMatrix items, IntPredicate learned) {
     int k = items.rank();
     float[] y = items.values();
     double[] g = new double[k * k];
     for (int row = 0; row < items.size(); row++) {
+      if (!learned.test(row)) {
+        continue;
+      }
       int off = row * k;
       for (int a = 0; a < k; a++) {
         double ya = y[off + a];
@@ -45,6 +66,21 @@ public final class FoldIn {
     }
     mirror(g, k);
     return g;
+  }
+
+  /**
+   * The user's vector given confidences by item id; items the model has no vector for (new since
+   * it was trained) are skipped, and count as soon as a model that knows them is loaded.
+   */
+  public float[] solveByItemId(Map<String, Double> confidences) {
+    Map<Integer, Double> byRow = new HashMap<>(confidences.size() * 2);
+    confidences.forEach((id, r) -> {
+      int row = items.row(id);
+      if (row >= 0) {
+        byRow.put(row, r);
+      }
+    });
+    return solve(byRow);
   }
 
   /**

@@ -7,8 +7,11 @@ import java.util.Map;
 /**
  * Turns events into the confidence r_ui that implicit ALS learns from: each event contributes its
  * type's weight (a rating contributes in proportion to its distance from the neutral rating, so a
- * low rating can be negative), discounted by exponential time decay, and a user's contributions to
- * one item are summed. The nightly job and the streaming job both call this class, which is what
+ * low rating can be negative), discounted by exponential time decay measured back from the user's
+ * newest event, and a user's contributions to one item are summed. Measuring from the user's own
+ * newest event (not the clock, nor anyone's newest event) makes a user's confidences depend on
+ * that user's events alone, so a stream that sees only this user's events computes them exactly,
+ * and re-running on the same data gives the same numbers. The nightly job and the streaming job both call this class, which is what
  * makes a streamed user vector equal to the nightly one.
  */
 public final class InterestWeighting implements Serializable {

@@ -1,5 +1,6 @@
 package io.recflow.core;
 
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
  * Item vectors held as one contiguous row-major float array, the layout that top-k scoring reads
  * fastest, with the item ids by row and the row of each id.
  */
-public final class ItemMatrix {
+public final class ItemMatrix implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final String[] ids;
   private final float[] values;
   private final int rank;

@@ -47,7 +47,7 @@ public final class Settings {
   public static final ConfigKey<Double> RATING_NEUTRAL = ConfigKey.ofDouble("interest.rating.neutral", 0.0, -1e6,
       1e6, "Rating that expresses no preference; ratings below it give negative preference.");
   public static final ConfigKey<Double> HALF_LIFE_DAYS = ConfigKey.ofDouble("interest.halfLifeDays", 0.0, 0, 1e5,
-      "An event's weight halves every this many days before the newest event; 0 turns decay off.");
+      "An event's weight halves every this many days before the user's newest event; 0 turns decay off.");
 
   // ALS. regParam and alpha won bin/recflow tune on ml-latest-small; rank 128 scored 1.6% higher on the
   // validation split but trains 3x slower, past the nightly budget of 2 minutes on 2 cores (docs/benchmarks.md).
@@ -101,6 +101,27 @@ public final class Settings {
   public static final ConfigKey<String> GATE_METRIC = ConfigKey.ofString("gate.metric", "ndcg",
       "Metric that must beat the popularity baseline for a model to be published.",
       "precision", "recall", "ndcg", "map");
+
+  // The streaming job (bin/recflow stream).
+  public static final ConfigKey<String> STREAM_SOURCE = ConfigKey.ofString("stream.source", "files",
+      "Where live events come from: files (JSON lines dropped into stream.landingDir by atomic rename) or kafka.",
+      "files", "kafka");
+  public static final ConfigKey<String> STREAM_LANDING_DIR = ConfigKey.ofOptionalString("stream.landingDir",
+      "Directory of JSON-lines event files the stream reads; empty means <recflow.warehouse>/landing/events.");
+  public static final ConfigKey<String> STREAM_CHECKPOINT_DIR = ConfigKey.ofOptionalString("stream.checkpointDir",
+      "The stream's checkpoint (offsets and RocksDB state); empty means <recflow.warehouse>/_checkpoints/stream.");
+  public static final ConfigKey<String> STREAM_KAFKA_SERVERS = ConfigKey.ofString("stream.kafka.bootstrapServers",
+      "localhost:9092", "Kafka brokers, when stream.source is kafka.");
+  public static final ConfigKey<String> STREAM_KAFKA_TOPIC = ConfigKey.ofString("stream.kafka.topic", "recflow-events",
+      "Kafka topic of JSON events, when stream.source is kafka.");
+  public static final ConfigKey<Integer> STREAM_TRIGGER_MILLIS = ConfigKey.ofInt("stream.triggerMillis", 500, 0,
+      3_600_000, "Interval between micro-batches; 0 starts the next batch as soon as the last one ends.");
+  public static final ConfigKey<Integer> STREAM_SHUFFLE_PARTITIONS = ConfigKey.ofInt("stream.shufflePartitions", 2,
+      1, 10_000, "State partitions of the stream; fixed when its checkpoint is created. 2-4 suit 2 cores.");
+  public static final ConfigKey<Integer> STREAM_MAX_FILES = ConfigKey.ofInt("stream.maxFilesPerTrigger", 1000, 1,
+      1_000_000, "Most landing files one micro-batch reads, which bounds a batch after a pause.");
+  public static final ConfigKey<Integer> STREAM_DEDUP_MINUTES = ConfigKey.ofInt("stream.dedupWindowMinutes", 1440,
+      0, 525_600, "A repeated event_id is dropped until its user's newest event is this many minutes past the first copy.");
 
   /** All declared keys, in declaration order. */
   public static List<ConfigKey<?>> all() {

@@ -25,6 +25,8 @@ public final class Tables {
   public static final String ITEM_NEIGHBORS = "item_neighbors";
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final String MODELS = "models";
+  /** Live user vectors from the streaming job, appended per micro-batch; the newest row per user wins. */
+  public static final String USER_VECTORS_RT = "user_vectors_rt";
   /** Offline evaluation results. */
   public static final String EVAL_RUNS = "eval_runs";
 
@@ -67,6 +69,10 @@ public final class Tables {
     public static final String CONTENT_HASH = "content_hash";
     public static final String NEIGHBOR_ID = "neighbor_id";
     public static final String KIND = "kind";
+    public static final String N_ITEMS = "n_items";
+    public static final String LAST_EVENT_TS = "last_event_ts";
+    public static final String BATCH_ID = "batch_id";
+    public static final String WRITTEN_AT = "written_at";
   }
 
   /** Values of item_factors.source: where a factor came from. */

@@ -1,8 +1,11 @@
-package io.recflow.batch;
+package io.recflow.streaming;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.batch.ModelRegistry;
+import io.recflow.batch.SparkFixture;
+import io.recflow.batch.Warehouse;
 import io.recflow.core.Tables;
 import java.io.File;
 import java.nio.file.Files;

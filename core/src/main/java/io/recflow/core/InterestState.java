@@ -1,0 +1,139 @@
+package io.recflow.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * What the streaming job remembers about one user: the confidence r_ui of every item the user has
+ * touched, decayed to the user's newest event as {@link InterestWeighting} defines it, plus the
+ * ids of recent events so that a re-delivered event is not counted twice.
+ *
+ * <p>State is kept per item, not as a vector, for two reasons: the user's vector can then be
+ * recomputed exactly (the fold-in needs every r_ui), and it can be recomputed against any model
+ * version, which is how the stream switches to a newly published model without a restart.
+ *
+ * <p>The byte form is recflow's own (a version byte, then fields), so Spark's state store holds
+ * an opaque binary that does not change when this class gains fields.
+ */
+public final class InterestState {
+  private static final byte FORMAT = 1;
+
+  private final Map<String, Double> confidences;
+  private final Map<String, Long> recentEventIds;
+  private long newestTs;
+
+  public InterestState() {
+    this(new HashMap<>(), new HashMap<>(), Long.MIN_VALUE);
+  }
+
+  private InterestState(Map<String, Double> confidences, Map<String, Long> recentEventIds, long newestTs) {
+    this.confidences = confidences;
+    this.recentEventIds = recentEventIds;
+    this.newestTs = newestTs;
+  }
+
+  /**
+   * Adds one event unless its id has been seen before and the user's newest event has moved less
+   * than {@code dedupWindowMillis} past the point where it was first seen; returns whether it was
+   * added. When the event is the user's newest, everything
+   * remembered so far is decayed to its time first, so the confidences always equal a fresh
+   * aggregation of all the user's events (up to floating-point rounding).
+   */
+  public boolean add(Event e, InterestWeighting weighting, long dedupWindowMillis) {
+    if (recentEventIds.containsKey(e.eventId())) {
+      return false;
+    }
+    if (e.tsMillis() > newestTs) {
+      if (newestTs != Long.MIN_VALUE) {
+        double factor = weighting.decay(newestTs, e.tsMillis());
+        if (factor != 1.0) {
+          confidences.replaceAll((item, r) -> r * factor);
+        }
+      }
+      newestTs = e.tsMillis();
+      forgetIdsBefore(newestTs - dedupWindowMillis);
+    }
+    confidences.merge(e.itemId(), weighting.contribution(e.type(), e.value(), e.tsMillis(), newestTs), Double::sum);
+    // Remembered against the user's clock when it arrived, not its own time, so that a late
+    // event's re-delivery is recognised as well as a fresh one's.
+    recentEventIds.put(e.eventId(), newestTs);
+    return true;
+  }
+
+  private void forgetIdsBefore(long cutoff) {
+    Iterator<Map.Entry<String, Long>> it = recentEventIds.entrySet().iterator();
+    while (it.hasNext()) {
+      if (it.next().getValue() < cutoff) {
+        it.remove();
+      }
+    }
+  }
+
+  /** r_ui by item id, decayed to {@link #newestTs()}. */
+  public Map<String, Double> confidences() {
+    return Collections.unmodifiableMap(confidences);
+  }
+
+  /** Time of the user's newest event, epoch milliseconds; {@code Long.MIN_VALUE} when empty. */
+  public long newestTs() {
+    return newestTs;
+  }
+
+  /** How many event ids are remembered for de-duplication. */
+  public int rememberedIds() {
+    return recentEventIds.size();
+  }
+
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + confidences.size() * 24);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeLong(newestTs);
+      out.writeInt(confidences.size());
+      for (Map.Entry<String, Double> e : confidences.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeDouble(e.getValue());
+      }
+      out.writeInt(recentEventIds.size());
+      for (Map.Entry<String, Long> e : recentEventIds.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  public static InterestState fromBytes(byte[] b) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+      byte format = in.readByte();
+      if (format != FORMAT) {
+        throw new IllegalStateException("streaming state has format " + format + " but this recflow reads format "
+            + FORMAT + "; start the stream with a new checkpoint (stream.checkpointDir) to rebuild its state");
+      }
+      long newest = in.readLong();
+      int n = in.readInt();
+      Map<String, Double> conf = new HashMap<>(n * 2);
+      for (int i = 0; i < n; i++) {
+        conf.put(in.readUTF(), in.readDouble());
+      }
+      int m = in.readInt();
+      Map<String, Long> ids = new HashMap<>(m * 2);
+      for (int i = 0; i < m; i++) {
+        ids.put(in.readUTF(), in.readLong());
+      }
+      return new InterestState(conf, ids, newest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

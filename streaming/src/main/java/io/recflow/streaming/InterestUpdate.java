@@ -1,0 +1,130 @@
+package io.recflow.streaming;
+
+import io.recflow.batch.Schemas;
+import io.recflow.core.Event;
+import io.recflow.core.EventType;
+import io.recflow.core.InterestState;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.Tables.Col;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.GroupState;
+
+/**
+ * The stateful step: for each user touched by a micro-batch, adds the batch's events to the user's
+ * {@link InterestState} (kept in Spark's state store) and emits the accepted events, the dropped
+ * duplicates and one record with all the user's confidences. Rejected records share the stream
+ * under reserved keys (no valid user id can start with a control character) and pass through
+ * without state, so one query, one checkpoint and one commit cover every output.
+ */
+final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row, byte[], StreamRecord> {
+  private static final long serialVersionUID = 1L;
+  private static final String QUARANTINE_KEY = "\u0000quarantine-";
+  private static final int QUARANTINE_BUCKETS = 4;
+  // Rows reach a grouped function without their schema, so fields are found by position, once.
+  private static final int EVENT_ID = Schemas.VALIDATED_EVENT.fieldIndex(Col.EVENT_ID);
+  private static final int USER_ID = Schemas.VALIDATED_EVENT.fieldIndex(Col.USER_ID);
+  private static final int ITEM_ID = Schemas.VALIDATED_EVENT.fieldIndex(Col.ITEM_ID);
+  private static final int EVENT_TYPE = Schemas.VALIDATED_EVENT.fieldIndex(Col.EVENT_TYPE);
+  private static final int VALUE = Schemas.VALIDATED_EVENT.fieldIndex(Col.VALUE);
+  private static final int TS = Schemas.VALIDATED_EVENT.fieldIndex(Col.TS);
+  private static final int REASON = Schemas.VALIDATED_EVENT.fieldIndex(Col.REASON);
+  private static final int RAW = Schemas.VALIDATED_EVENT.fieldIndex(Col.RAW);
+  private static final int SOURCE = Schemas.VALIDATED_EVENT.fieldIndex(Col.SOURCE);
+
+  private final InterestWeighting weighting;
+  private final long dedupWindowMillis;
+
+  InterestUpdate(InterestWeighting weighting, long dedupWindowMillis) {
+    this.weighting = weighting;
+    this.dedupWindowMillis = dedupWindowMillis;
+  }
+
+  /** Groups validated rows ({@code Schemas.VALIDATED_EVENT}) by user; rejected ones by a reserved key. */
+  static MapFunction<Row, String> key() {
+    return r -> r.isNullAt(REASON) ? r.getString(USER_ID)
+        : QUARANTINE_KEY + Math.floorMod(String.valueOf(r.getString(RAW)).hashCode(), QUARANTINE_BUCKETS);
+  }
+
+  @Override
+  public Iterator<StreamRecord> call(String key, Iterator<Row> rows, GroupState<byte[]> state) {
+    List<StreamRecord> out = new ArrayList<>();
+    if (key.startsWith(QUARANTINE_KEY)) {
+      rows.forEachRemaining(r -> out.add(rejected(r)));
+      return out.iterator();
+    }
+    List<Event> events = new ArrayList<>();
+    rows.forEachRemaining(r -> events.add(event(r)));
+    // A fixed order makes the sums, and so the vectors, the same however the batch was shuffled.
+    events.sort(Comparator.comparingLong(Event::tsMillis).thenComparing(Event::eventId));
+    if (events.isEmpty()) {
+      // Called without events only in the first batch, for a key of the seed: Spark keeps a seeded
+      // state only if the function writes it.
+      if (state.exists()) {
+        state.update(state.get());
+      }
+      return out.iterator();
+    }
+    InterestState s = state.exists() ? InterestState.fromBytes(state.get()) : new InterestState();
+    boolean changed = false;
+    for (Event e : events) {
+      boolean added = s.add(e, weighting, dedupWindowMillis);
+      changed |= added;
+      out.add(accepted(e, added ? StreamRecord.EVENT : StreamRecord.DUPLICATE));
+    }
+    if (changed) {
+      state.update(s.toBytes());
+      out.add(user(key, s));
+    }
+    return out.iterator();
+  }
+
+  private static Event event(Row r) {
+    Double value = r.isNullAt(VALUE) ? null : r.getDouble(VALUE);
+    return new Event(r.getString(EVENT_ID), r.getString(USER_ID), r.getString(ITEM_ID),
+        EventType.parse(r.getString(EVENT_TYPE)).orElseThrow(), value, r.getTimestamp(TS).getTime());
+  }
+
+  private static StreamRecord rejected(Row r) {
+    StreamRecord out = StreamRecord.of(StreamRecord.QUARANTINE);
+    out.setRaw(r.getString(RAW));
+    out.setSource(r.getString(SOURCE));
+    out.setReason(r.getString(REASON));
+    return out;
+  }
+
+  private static StreamRecord accepted(Event e, String kind) {
+    StreamRecord out = StreamRecord.of(kind);
+    out.setEventId(e.eventId());
+    out.setUserId(e.userId());
+    out.setItemId(e.itemId());
+    out.setEventType(e.type().wireName());
+    out.setValue(e.value());
+    out.setTs(new Timestamp(e.tsMillis()));
+    return out;
+  }
+
+  private static StreamRecord user(String userId, InterestState s) {
+    StreamRecord out = StreamRecord.of(StreamRecord.USER);
+    out.setUserId(userId);
+    out.setTs(new Timestamp(s.newestTs()));
+    Map<String, Double> c = s.confidences();
+    String[] items = new String[c.size()];
+    double[] values = new double[c.size()];
+    int i = 0;
+    for (Map.Entry<String, Double> e : c.entrySet()) {
+      items[i] = e.getKey();
+      values[i++] = e.getValue();
+    }
+    out.setItems(items);
+    out.setConfidences(values);
+    return out;
+  }
+}

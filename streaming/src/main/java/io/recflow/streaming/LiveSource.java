@@ -1,0 +1,55 @@
+package io.recflow.streaming;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trim;
+
+import io.recflow.batch.GenericInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The live event feed as raw events (schema {@code Schemas.RAW_EVENT}) with where each came from:
+ * the landing file's path, or {@code kafka:topic/partition/offset}. Writers put a file into the
+ * landing directory by writing it under a name starting with '.' and renaming it, so the stream
+ * never reads half a file (Spark skips hidden files).
+ */
+final class LiveSource {
+  private LiveSource() {}
+
+  static Dataset<Row> read(SparkSession spark, StreamConfig c) {
+    Dataset<Row> lines;
+    if (c.fromKafka()) {
+      lines = spark.readStream().format("kafka")
+          .option("kafka.bootstrap.servers", c.kafkaServers())
+          .option("subscribe", c.kafkaTopic())
+          .option("startingOffsets", "earliest")
+          .load()
+          .select(col("value").cast("string").as("value"),
+              concat_ws("/", lit("kafka:" + c.kafkaTopic()), col("partition"), col("offset")).as("origin"));
+    } else {
+      mkdirs(spark, c.landingDir());
+      lines = spark.readStream().format("text")
+          .option("maxFilesPerTrigger", c.maxFilesPerTrigger())
+          .load(c.landingDir())
+          .withColumn("origin", input_file_name());
+    }
+    return GenericInput.rawFromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));
+  }
+
+  /** The file source refuses a directory that does not exist; an empty one is a normal start. */
+  private static void mkdirs(SparkSession spark, String dir) {
+    try {
+      Path p = new Path(dir);
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).mkdirs(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the landing directory " + dir, e);
+    }
+  }
+}

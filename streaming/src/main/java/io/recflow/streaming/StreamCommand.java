@@ -1,0 +1,60 @@
+package io.recflow.streaming;
+
+import io.recflow.batch.ConfigOptions;
+import io.recflow.batch.SparkSessions;
+import io.recflow.core.ConfigException;
+import io.recflow.core.RecflowConfig;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/recflow stream}: runs the streaming job until stopped (Ctrl-C or SIGTERM stop it
+ * cleanly; SIGKILL is safe too, the next start resumes from the checkpoint).
+ */
+@Command(name = "recflow stream", mixinStandardHelpOptions = true, version = "recflow 0.1.0",
+    description = "Keep user vectors current from live events (Spark Structured Streaming).")
+public final class StreamCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--available-now",
+      description = "Process the events that have landed so far, then stop (catch-up runs, tests).")
+  boolean availableNow;
+
+  @Override
+  public Integer call() throws Exception {
+    RecflowConfig config = options.load(Map.of());
+    StreamConfig sc = StreamConfig.from(config);
+    SparkSession spark = SparkSessions.getOrCreate(config);
+    StreamingQuery query = StreamJob.start(spark, config, availableNow);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        query.stop();
+      } catch (Exception e) {
+        // The JVM is going down; the checkpoint makes the next start resume where this one stopped.
+      }
+    }));
+    System.out.println("recflow stream: reading " + (sc.fromKafka() ? "kafka topic " + sc.kafkaTopic()
+        : sc.landingDir()) + ", checkpoint " + sc.checkpointDir() + ", query id " + query.id());
+    query.awaitTermination();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new StreamCommand());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("recflow: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,137 @@
+package io.recflow.streaming;
+
+import java.io.Serializable;
+import java.sql.Timestamp;
+
+/**
+ * One output of the stateful step, which the batch writer routes by {@link #getKind() kind}: an
+ * accepted event (for {@code events}), a rejected record (for {@code events_quarantine}), a
+ * dropped duplicate (counted only), or a touched user with all their confidences (to fold in).
+ * A Java bean because Spark's bean encoder needs one.
+ */
+public final class StreamRecord implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Values of {@link #getKind()}. */
+  public static final String EVENT = "event";
+  public static final String QUARANTINE = "quarantine";
+  public static final String DUPLICATE = "duplicate";
+  public static final String USER = "user";
+
+  private String kind;
+  private String userId;
+  private String eventId;
+  private String itemId;
+  private String eventType;
+  private Double value;
+  private Timestamp ts;
+  private String raw;
+  private String source;
+  private String reason;
+  private String[] items;
+  private double[] confidences;
+
+  static StreamRecord of(String kind) {
+    StreamRecord r = new StreamRecord();
+    r.kind = kind;
+    return r;
+  }
+
+  public String getKind() {
+    return kind;
+  }
+
+  public void setKind(String kind) {
+    this.kind = kind;
+  }
+
+  public String getUserId() {
+    return userId;
+  }
+
+  public void setUserId(String userId) {
+    this.userId = userId;
+  }
+
+  public String getEventId() {
+    return eventId;
+  }
+
+  public void setEventId(String eventId) {
+    this.eventId = eventId;
+  }
+
+  public String getItemId() {
+    return itemId;
+  }
+
+  public void setItemId(String itemId) {
+    this.itemId = itemId;
+  }
+
+  public String getEventType() {
+    return eventType;
+  }
+
+  public void setEventType(String eventType) {
+    this.eventType = eventType;
+  }
+
+  public Double getValue() {
+    return value;
+  }
+
+  public void setValue(Double value) {
+    this.value = value;
+  }
+
+  /** The event's time; for a user record, the time of the user's newest event. */
+  public Timestamp getTs() {
+    return ts;
+  }
+
+  public void setTs(Timestamp ts) {
+    this.ts = ts;
+  }
+
+  public String getRaw() {
+    return raw;
+  }
+
+  public void setRaw(String raw) {
+    this.raw = raw;
+  }
+
+  public String getSource() {
+    return source;
+  }
+
+  public void setSource(String source) {
+    this.source = source;
+  }
+
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  /** For a user record: the items the user has touched, parallel to {@link #getConfidences()}. */
+  public String[] getItems() {
+    return items;
+  }
+
+  public void setItems(String[] items) {
+    this.items = items;
+  }
+
+  public double[] getConfidences() {
+    return confidences;
+  }
+
+  public void setConfidences(double[] confidences) {
+    this.confidences = confidences;
+  }
+}
