@@ -33,6 +33,7 @@ public final class SparkFixture {
     m.put("spark.master", "local[2]");
     m.put("spark.sql.shuffle.partitions", "2");
     m.put("spark.default.parallelism", "2");
+    m.put("spark.databricks.delta.snapshotPartitions", "2");
     m.put("als.rank", "16");
     m.put("als.maxIter", "8");
     m.put("als.seed", String.valueOf(SEED));

@@ -16,6 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -46,48 +52,89 @@ final class BatchWriter {
     this.model = new LiveModel(warehouse);
   }
 
-  /** What one batch wrote, for the log and the tests. */
-  record Counts(long events, long duplicates, long quarantined, long vectors, Long modelVersion) {}
+  /** What one batch wrote and how long each step took, for the log. */
+  record Counts(long events, long duplicates, long quarantined, long users, Long modelVersion,
+                Map<String, Long> millis) {}
 
-  void write(Dataset<StreamRecord> batch, long batchId) {
+  void write(Dataset<StreamRecord> batch, long batchId) throws Exception {
     String appId = "recflow-stream-" + queryId(batch);
     Timestamp now = new Timestamp(System.currentTimeMillis());
     Dataset<StreamRecord> records = batch.persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> millis = new ConcurrentSkipListMap<>();
+    long start = System.nanoTime();
     try {
       Map<String, Long> kinds = new HashMap<>();
       for (Row r : records.groupBy("kind").count().collectAsList()) {
         kinds.put(r.getString(0), r.getLong(1));
       }
+      Optional<LiveModel.Loaded> m = model.current();
+      millis.put("state", (System.nanoTime() - start) / 1_000_000);
+      // The three writes go to different tables and do not depend on each other; run concurrently,
+      // a batch takes as long as its slowest commit instead of the sum of all three.
+      List<Callable<Void>> writes = new ArrayList<>();
       if (kinds.getOrDefault(StreamRecord.EVENT, 0L) > 0) {
-        Dataset<Row> events = records.filter(col("kind").equalTo(StreamRecord.EVENT)).select(
-            col("eventId").as(Col.EVENT_ID), col("userId").as(Col.USER_ID), col("itemId").as(Col.ITEM_ID),
-            col("eventType").as(Col.EVENT_TYPE), col("value").as(Col.VALUE), col("ts").as(Col.TS),
-            lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
-        append(Tables.EVENTS, events, appId, batchId, Col.INGEST_DATE);
+        writes.add(timed(millis, "events", () -> append(Tables.EVENTS, events(records, now), appId, batchId,
+            Col.INGEST_DATE)));
       }
       if (kinds.getOrDefault(StreamRecord.QUARANTINE, 0L) > 0) {
-        Dataset<Row> rejected = records.filter(col("kind").equalTo(StreamRecord.QUARANTINE)).select(
-            col("raw").as(Col.RAW), col("source").as(Col.SOURCE), col("reason").as(Col.REASON),
-            lit(now).as(Col.INGESTED_AT));
-        append(Tables.EVENTS_QUARANTINE, rejected, appId, batchId);
+        writes.add(timed(millis, "quarantine", () -> append(Tables.EVENTS_QUARANTINE, rejected(records, now), appId,
+            batchId)));
       }
-      long vectors = 0;
-      Optional<LiveModel.Loaded> m = model.current();
       if (m.isPresent() && kinds.getOrDefault(StreamRecord.USER, 0L) > 0) {
-        Dataset<Row> rows = records.filter(col("kind").equalTo(StreamRecord.USER))
+        Dataset<Row> vectors = records.filter(col("kind").equalTo(StreamRecord.USER))
             .mapPartitions(foldIn(m.get().foldIn(), m.get().version(), batchId, now),
-                Encoders.row(Schemas.USER_VECTORS_RT))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        vectors = rows.count();
-        append(Tables.USER_VECTORS_RT, rows, appId, batchId);
-        rows.unpersist();
+                Encoders.row(Schemas.USER_VECTORS_RT));
+        writes.add(timed(millis, "vectors", () -> append(Tables.USER_VECTORS_RT, vectors, appId, batchId)));
       }
-      Counts c = new Counts(kinds.getOrDefault(StreamRecord.EVENT, 0L), kinds.getOrDefault(StreamRecord.DUPLICATE, 0L),
-          kinds.getOrDefault(StreamRecord.QUARANTINE, 0L), vectors, m.map(LiveModel.Loaded::version).orElse(null));
+      runAll(writes);
+      Counts c = new Counts(kinds.getOrDefault(StreamRecord.EVENT, 0L),
+          kinds.getOrDefault(StreamRecord.DUPLICATE, 0L), kinds.getOrDefault(StreamRecord.QUARANTINE, 0L),
+          kinds.getOrDefault(StreamRecord.USER, 0L), m.map(LiveModel.Loaded::version).orElse(null), millis);
       LOG.info("batch {}: {}", batchId, c);
     } finally {
       records.unpersist();
     }
+  }
+
+  private static Dataset<Row> events(Dataset<StreamRecord> records, Timestamp now) {
+    return records.filter(col("kind").equalTo(StreamRecord.EVENT)).select(
+        col("eventId").as(Col.EVENT_ID), col("userId").as(Col.USER_ID), col("itemId").as(Col.ITEM_ID),
+        col("eventType").as(Col.EVENT_TYPE), col("value").as(Col.VALUE), col("ts").as(Col.TS),
+        lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
+  }
+
+  private static Dataset<Row> rejected(Dataset<StreamRecord> records, Timestamp now) {
+    return records.filter(col("kind").equalTo(StreamRecord.QUARANTINE)).select(
+        col("raw").as(Col.RAW), col("source").as(Col.SOURCE), col("reason").as(Col.REASON),
+        lit(now).as(Col.INGESTED_AT));
+  }
+
+  /**
+   * Runs the writes on threads started here, so they inherit the query's Spark properties (its
+   * id among them), and rethrows the first failure: the batch then fails and is retried whole.
+   */
+  private static void runAll(List<Callable<Void>> writes) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, writes.size()));
+    try {
+      for (Future<Void> f : pool.invokeAll(writes)) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Callable<Void> timed(Map<String, Long> millis, String step, Runnable write) {
+    return () -> {
+      long t = System.nanoTime();
+      write.run();
+      millis.put(step, (System.nanoTime() - t) / 1_000_000);
+      return null;
+    };
   }
 
   private void append(String table, Dataset<Row> rows, String appId, long batchId, String... partitionBy) {
