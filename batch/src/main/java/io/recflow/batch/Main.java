@@ -11,16 +11,22 @@ import picocli.CommandLine.Command;
         GenerateCommand.class, ConfigCommand.class})
 public final class Main {
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new Main());
+    System.exit(execute(new Main(), args));
+  }
+
+  /**
+   * Runs a picocli command and returns its exit code; expected problems (bad config, missing
+   * input) print their message, not a stack trace, and exit with 2.
+   */
+  public static int execute(Object command, String... args) {
+    CommandLine cli = new CommandLine(command);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      // Expected problems (bad config, missing input) get their message, not a stack trace.
       if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
         cmd.getErr().println("recflow: " + e.getMessage());
         return 2;
       }
       throw e;
     });
-    int code = cli.execute(args);
-    System.exit(code);
+    return cli.execute(args);
   }
 }

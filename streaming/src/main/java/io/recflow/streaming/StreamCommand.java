@@ -1,14 +1,13 @@
 package io.recflow.streaming;
 
 import io.recflow.batch.ConfigOptions;
+import io.recflow.batch.Main;
 import io.recflow.batch.SparkSessions;
-import io.recflow.core.ConfigException;
 import io.recflow.core.RecflowConfig;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,14 +46,6 @@ public final class StreamCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new StreamCommand());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
-        cmd.getErr().println("recflow: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
-    System.exit(cli.execute(args));
+    System.exit(Main.execute(new StreamCommand(), args));
   }
 }

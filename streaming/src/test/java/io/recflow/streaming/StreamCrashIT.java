@@ -14,7 +14,6 @@ import io.recflow.batch.Warehouse;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +50,27 @@ class StreamCrashIT {
     Path conf = profile(crashed);
     Process first = stream(conf, false, "first");
     int landed = 0;
-    long deadline = System.currentTimeMillis() + 180_000;
-    // Keep the feed coming while batches commit, and kill the JVM in the middle of that.
-    while (commits(crashed) < 3 && System.currentTimeMillis() < deadline) {
-      if (landed < FILES / 2) {
-        land(crashed, feed.get(landed++));
+    // Three files, one batch each, committed; then more files until one can be killed mid-batch:
+    // its offsets logged (the batch has started) and its commit not yet written.
+    int killedIn = -1;
+    while (killedIn < 0 && landed < FILES / 2) {
+      land(crashed, feed.get(landed));
+      int batch = landed++;
+      await(() -> logged(crashed, "offsets", batch), first);
+      if (batch >= 3) {
+        Thread.sleep(800);
+        if (!logged(crashed, "commits", batch)) {
+          first.destroyForcibly();
+          killedIn = batch;
+        }
       }
-      Thread.sleep(400);
+      if (killedIn < 0) {
+        await(() -> logged(crashed, "commits", batch), first);
+      }
     }
-    assertTrue(first.isAlive(), "the stream stopped on its own: " + Files.readString(tmp.resolve("first.log")));
-    assertTrue(commits(crashed) >= 3, "the stream committed batches before the kill");
-    first.destroyForcibly();
+    assertTrue(killedIn >= 3, "no batch could be caught in flight: " + Files.readString(tmp.resolve("first.log")));
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
     assertEquals(137, first.exitValue(), "killed by SIGKILL");
-    assertTrue(landed < FILES, "part of the feed arrives after the crash");
     while (landed < FILES) {
       land(crashed, feed.get(landed++));
     }
@@ -139,10 +146,18 @@ class StreamCrashIT {
     return pb.start();
   }
 
-  /** Batches the checkpoint has committed. */
-  private static int commits(Path warehouse) {
-    File[] done = warehouse.resolve("_checkpoints/stream/commits").toFile()
-        .listFiles((d, n) -> !n.startsWith("."));
-    return done == null ? 0 : done.length;
+  /** Whether the checkpoint's offsets (batch started) or commits (batch done) log has a batch. */
+  private static boolean logged(Path warehouse, String log, int batch) {
+    return Files.exists(warehouse.resolve("_checkpoints/stream").resolve(log).resolve(String.valueOf(batch)));
+  }
+
+  private void await(BooleanSupplier condition, Process stream) throws Exception {
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (!condition.getAsBoolean()) {
+      assertTrue(stream.isAlive(), "the stream stopped on its own: " + Files.readString(tmp.resolve("first.log")));
+      assertTrue(System.currentTimeMillis() < deadline, "the stream made no progress in 3 minutes: "
+          + Files.readString(tmp.resolve("first.log")));
+      Thread.sleep(100);
+    }
   }
 }
