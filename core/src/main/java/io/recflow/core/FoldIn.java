@@ -1,7 +1,9 @@
 package io.recflow.core;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
@@ -89,8 +91,47 @@ public final class FoldIn implements Serializable {
    */
   public float[] solve(Map<Integer, Double> confidences) {
     int k = items.rank();
-    double[] a = gram.clone();
     double[] b = new double[k];
+    double[] a = system(confidences, b);
+    float[] out = new float[k];
+    if (a == null) {
+      return out;
+    }
+    double[] x = Cholesky.solve(a, b, k);
+    for (int i = 0; i < k; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  /** What explains this user's scores: their history items' exact shares (see {@link Explainer}). */
+  public Explainer explainer(Map<Integer, Double> confidences) {
+    int k = items.rank();
+    double[] a = system(confidences, new double[k]);
+    if (a == null) {
+      return new Explainer(items, null, new int[0], new double[0]);
+    }
+    Cholesky.factor(a, k);
+    List<Integer> rows = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    confidences.forEach((row, r) -> {
+      double rf = (float) r.doubleValue();
+      if (rf > 0) {
+        rows.add(row);
+        weights.add(1 + alpha * rf);
+      }
+    });
+    return new Explainer(items, a, rows.stream().mapToInt(Integer::intValue).toArray(),
+        weights.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * Builds the user's system: returns A and fills {@code b}; null when no confidence is positive
+   * (the solution is then the zero vector).
+   */
+  private double[] system(Map<Integer, Double> confidences, double[] b) {
+    int k = items.rank();
+    double[] a = gram.clone();
     float[] y = items.values();
     int positives = 0;
     for (Map.Entry<Integer, Double> e : confidences.entrySet()) {
@@ -112,18 +153,13 @@ public final class FoldIn implements Serializable {
       }
     }
     if (positives == 0) {
-      return new float[k];
+      return null;
     }
     mirror(a, k);
     for (int i = 0; i < k; i++) {
       a[i * k + i] += positives * regParam;
     }
-    double[] x = Cholesky.solve(a, b, k);
-    float[] out = new float[k];
-    for (int i = 0; i < k; i++) {
-      out[i] = (float) x[i];
-    }
-    return out;
+    return a;
   }
 
   /** Copies the upper triangle of a row-major k×k matrix to the lower one. */
