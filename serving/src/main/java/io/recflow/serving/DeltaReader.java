@@ -1,0 +1,98 @@
+package io.recflow.serving;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Table;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.internal.util.Utils;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ObjIntConsumer;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Reads the warehouse's Delta tables without Spark, with Delta Kernel: the server's only way into
+ * the data the batch and streaming jobs write. A scan hands each selected row to a consumer as a
+ * (batch, row index) pair, with the columns in the order they were asked for, so that large
+ * tables stream into RocksDB without being held in memory.
+ */
+public final class DeltaReader {
+  private final Engine engine = DefaultEngine.create(new Configuration());
+  private final String root;
+
+  public DeltaReader(String warehouseRoot) {
+    this.root = warehouseRoot.replaceAll("/+$", "");
+  }
+
+  /** The latest version of a table, or -1 when the table does not exist (yet). */
+  public long version(String table) {
+    try {
+      return Table.forPath(engine, path(table)).getLatestSnapshot(engine).getVersion(engine);
+    } catch (TableNotFoundException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Passes every row of {@code table} at {@code version} to {@code consumer}, with the given
+   * columns at ordinals 0, 1, ... of the batch; returns the number of rows.
+   */
+  public long scan(String table, long version, List<String> columns, ObjIntConsumer<ColumnarBatch> consumer) {
+    Snapshot snapshot = Table.forPath(engine, path(table)).getSnapshotAsOfVersion(engine, version);
+    StructType schema = snapshot.getSchema(engine);
+    List<StructField> fields = new ArrayList<>();
+    for (String c : columns) {
+      fields.add(schema.get(c));
+    }
+    Scan scan = snapshot.getScanBuilder(engine).withReadSchema(engine, new StructType(fields)).build();
+    Row state = scan.getScanState(engine);
+    StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, state);
+    long rows = 0;
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            Row file = fileRows.next();
+            FileStatus status = InternalScanFileUtils.getAddFileStatus(file);
+            CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
+                .readParquetFiles(Utils.singletonCloseableIterator(status), physical, Optional.empty());
+            try (CloseableIterator<FilteredColumnarBatch> logical =
+                     Scan.transformPhysicalData(engine, state, file, data)) {
+              while (logical.hasNext()) {
+                FilteredColumnarBatch b = logical.next();
+                ColumnarBatch batch = b.getData();
+                for (int i = 0; i < batch.getSize(); i++) {
+                  if (b.getSelectionVector().isEmpty() || b.getSelectionVector().get().getBoolean(i)) {
+                    consumer.accept(batch, i);
+                    rows++;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path(table) + " at version " + version, e);
+    }
+    return rows;
+  }
+
+  private String path(String table) {
+    return root + "/" + table;
+  }
+}

@@ -1,0 +1,61 @@
+package io.recflow.serving;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The key and value layout of a snapshot's RocksDB: one byte for the kind of record, then the id
+ * in UTF-8; vectors as little-endian floats, id lists separated by a character no id may hold.
+ */
+final class SnapshotKeys {
+  static final byte META = 'm';
+  static final byte ITEM = 'i';
+  static final byte USER = 'u';
+  static final byte SEEN = 's';
+  static final String VERSION = "version";
+  static final String COMPLETE = "complete";
+  // The event validator rejects ids with control characters, so this one never occurs in an id.
+  private static final String SEPARATOR = "\u0001";
+
+  private SnapshotKeys() {}
+
+  static byte[] key(byte kind, String id) {
+    byte[] b = id.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[b.length + 1];
+    out[0] = kind;
+    System.arraycopy(b, 0, out, 1, b.length);
+    return out;
+  }
+
+  static byte[] meta(String name) {
+    return key(META, name);
+  }
+
+  static String id(byte[] key) {
+    return new String(key, 1, key.length - 1, StandardCharsets.UTF_8);
+  }
+
+  static byte[] floats(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    float[] v = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+
+  static byte[] strings(Collection<String> ids) {
+    return String.join(SEPARATOR, ids).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static List<String> strings(byte[] bytes) {
+    return bytes.length == 0 ? List.of() : Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split(SEPARATOR));
+  }
+}
