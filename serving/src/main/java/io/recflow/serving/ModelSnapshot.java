@@ -20,11 +20,13 @@ public final class ModelSnapshot implements AutoCloseable {
   /** A recommended item and its score. */
   public record Scored(String itemId, double score) {}
 
+  private final Options options;
   private final RocksDB db;
   private final long version;
   private final ItemMatrix items;
 
-  private ModelSnapshot(RocksDB db, long version, ItemMatrix items) {
+  private ModelSnapshot(Options options, RocksDB db, long version, ItemMatrix items) {
+    this.options = options;
     this.db = db;
     this.version = version;
     this.items = items;
@@ -32,7 +34,9 @@ public final class ModelSnapshot implements AutoCloseable {
 
   /** Opens a snapshot directory; refuses one that was not marked complete. */
   public static ModelSnapshot open(Path dir) throws RocksDBException {
-    RocksDB db = RocksDB.openReadOnly(new Options(), dir.toString());
+    // RocksDB reads its options for as long as the database is open; they are closed with it.
+    Options options = new Options();
+    RocksDB db = RocksDB.openReadOnly(options, dir.toString());
     try {
       if (db.get(SnapshotKeys.meta(SnapshotKeys.COMPLETE)) == null) {
         throw new IllegalStateException("snapshot " + dir + " is incomplete: its load did not finish. It is not "
@@ -47,9 +51,10 @@ public final class ModelSnapshot implements AutoCloseable {
           vectors.add(SnapshotKeys.floats(it.value()));
         }
       }
-      return new ModelSnapshot(db, version, new ItemMatrix(ids, vectors));
+      return new ModelSnapshot(options, db, version, new ItemMatrix(ids, vectors));
     } catch (RuntimeException | RocksDBException e) {
       db.close();
+      options.close();
       throw e;
     }
   }
@@ -95,5 +100,6 @@ public final class ModelSnapshot implements AutoCloseable {
   @Override
   public void close() {
     db.close();
+    options.close();
   }
 }
