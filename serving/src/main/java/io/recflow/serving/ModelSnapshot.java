@@ -24,9 +24,11 @@ public final class ModelSnapshot implements AutoCloseable {
   private final RocksDB db;
   private final long version;
   private final ItemMatrix items;
+  private final List<Scored> popular;
 
-  private ModelSnapshot(Options options, RocksDB db, long version, ItemMatrix items) {
+  private ModelSnapshot(Options options, RocksDB db, long version, ItemMatrix items, List<Scored> popular) {
     this.options = options;
+    this.popular = popular;
     this.db = db;
     this.version = version;
     this.items = items;
@@ -51,7 +53,11 @@ public final class ModelSnapshot implements AutoCloseable {
           vectors.add(SnapshotKeys.floats(it.value()));
         }
       }
-      return new ModelSnapshot(options, db, version, new ItemMatrix(ids, vectors));
+      List<Scored> popular = new ArrayList<>();
+      for (String id : SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.POPULAR)))) {
+        popular.add(new Scored(id, Double.parseDouble(new String(db.get(SnapshotKeys.key(SnapshotKeys.POPULARITY, id))))));
+      }
+      return new ModelSnapshot(options, db, version, new ItemMatrix(ids, vectors), List.copyOf(popular));
     } catch (RuntimeException | RocksDBException e) {
       db.close();
       options.close();
@@ -65,6 +71,11 @@ public final class ModelSnapshot implements AutoCloseable {
 
   public ItemMatrix items() {
     return items;
+  }
+
+  /** The most popular items, best first: the answer for a user the model does not know. */
+  public List<Scored> popular(int k) {
+    return popular.subList(0, Math.min(k, popular.size()));
   }
 
   /** The user's nightly vector, if the model knows the user. */

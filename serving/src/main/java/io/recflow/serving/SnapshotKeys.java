@@ -16,6 +16,8 @@ final class SnapshotKeys {
   static final byte ITEM = 'i';
   static final byte USER = 'u';
   static final byte SEEN = 's';
+  static final byte POPULARITY = 'p';
+  static final String POPULAR = "popular";
   static final String VERSION = "version";
   static final String COMPLETE = "complete";
   // The event validator rejects ids with control characters, so this one never occurs in an id.

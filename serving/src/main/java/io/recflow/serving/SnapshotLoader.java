@@ -6,6 +6,7 @@ import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Status;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.rocksdb.WriteOptions;
  * only after everything is written, so a half-loaded snapshot is never opened.
  */
 public final class SnapshotLoader {
+  /** Popular items kept for cold-start answers; more than any k a request may ask for. */
+  static final int POPULAR_KEPT = 1000;
   private final DeltaReader reader;
 
   public SnapshotLoader(DeltaReader reader) {
@@ -52,6 +55,7 @@ public final class SnapshotLoader {
       factors(db, Tables.ITEM_FACTORS, version, SnapshotKeys.ITEM);
       factors(db, Tables.USER_FACTORS, version, SnapshotKeys.USER);
       seenItems(db);
+      popularity(db, version);
       db.put(sync, SnapshotKeys.meta(SnapshotKeys.VERSION), Long.toString(version).getBytes());
       db.put(sync, SnapshotKeys.meta(SnapshotKeys.COMPLETE), new byte[] {1});
     }
@@ -88,6 +92,23 @@ public final class SnapshotLoader {
         batch.put(SnapshotKeys.key(SnapshotKeys.SEEN, e.getKey()), SnapshotKeys.strings(e.getValue()));
       }
       db.write(options, batch);
+    }
+  }
+
+  /** The most popular items of the version, best first, for users the model does not know. */
+  private void popularity(RocksDB db, long version) throws RocksDBException {
+    List<Map.Entry<String, Double>> scores = new ArrayList<>();
+    reader.scan(Tables.POPULARITY, reader.version(Tables.POPULARITY),
+        List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.SCORE), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) == version) {
+            scores.add(Map.entry(b.getColumnVector(1).getString(i), b.getColumnVector(2).getDouble(i)));
+          }
+        });
+    scores.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    List<Map.Entry<String, Double>> top = scores.subList(0, Math.min(POPULAR_KEPT, scores.size()));
+    db.put(SnapshotKeys.meta(SnapshotKeys.POPULAR), SnapshotKeys.strings(top.stream().map(Map.Entry::getKey).toList()));
+    for (Map.Entry<String, Double> e : top) {
+      db.put(SnapshotKeys.key(SnapshotKeys.POPULARITY, e.getKey()), Double.toString(e.getValue()).getBytes());
     }
   }
 

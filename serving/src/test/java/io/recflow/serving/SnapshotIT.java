@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
@@ -25,23 +20,11 @@ import org.rocksdb.RocksDB;
  */
 class SnapshotIT {
   @TempDir
-  static Path dir;
-  private static Path warehouse;
-  private static String nightlyOutput;
-
-  @BeforeAll
-  static void runTheNightlyJob() throws Exception {
-    Path data = dir.resolve("data");
-    warehouse = dir.resolve("warehouse");
-    recflow("generate", "--users", "100", "--items", "200", "--events", "5000", "--out", data.toString());
-    nightlyOutput = recflow("batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
-        "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
-        "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]", "--conf", "../conf/local.properties");
-  }
+  Path dir;
 
   @Test
   void theLoadedSnapshotRecommendsWhatTheNightlyJobPrinted() throws Exception {
-    SnapshotLoader loader = new SnapshotLoader(new DeltaReader(warehouse.toString()));
+    SnapshotLoader loader = new SnapshotLoader(new DeltaReader(NightlyWarehouse.path().toString()));
     assertEquals(1, loader.latestPublished());
     Path snap = dir.resolve("snapshot-1");
     loader.load(1, snap);
@@ -66,7 +49,8 @@ class SnapshotIT {
   }
 
   /** The item ids of the "Top-10 for user u1" list the batch command printed. */
-  private static List<String> printedTopTen() {
+  private static List<String> printedTopTen() throws Exception {
+    String nightlyOutput = NightlyWarehouse.output();
     List<String> lines = nightlyOutput.lines().toList();
     int start = lines.indexOf(lines.stream().filter(l -> l.startsWith("Top-10 for user u1")).findFirst()
         .orElseThrow(() -> new AssertionError("no top-10 in the nightly output:\n" + nightlyOutput)));
@@ -75,27 +59,5 @@ class SnapshotIT {
       ids.add(l.trim().split("\\s+")[1]);
     }
     return ids;
-  }
-
-  /** Runs a recflow command in a JVM with the streaming module's classpath (Spark included). */
-  private static String recflow(String... args) throws Exception {
-    File jar = Arrays.stream(new File("../streaming/target").listFiles((d, n) -> n.startsWith("recflow-streaming")
-        && n.endsWith("SNAPSHOT.jar"))).findFirst().orElseThrow(() -> new AssertionError("build streaming first"));
-    String cp = jar.getAbsolutePath() + File.pathSeparator
-        + Files.readString(Path.of("../streaming/target/classpath.txt")).trim();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g"));
-    cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", cp, "io.recflow.batch.Main"));
-    cmd.addAll(Arrays.asList(args));
-    Path log = Files.createTempFile(dir, "recflow-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "recflow " + args[0] + " did not finish in 5 minutes");
-    String out = Files.readString(log);
-    assertEquals(0, p.exitValue(), out);
-    return out;
   }
 }
