@@ -68,11 +68,7 @@ public final class Recommender {
     }
     List<Item> out = new ArrayList<>();
     for (int row : items.topK(user, k, seen::contains)) {
-      double score = 0;
-      for (int f = 0; f < items.rank(); f++) {
-        score += user[f] * items.values()[row * items.rank() + f];
-      }
-      out.add(new Item(items.id(row), titles.getOrDefault(items.id(row), ""), score));
+      out.add(new Item(items.id(row), titles.getOrDefault(items.id(row), ""), items.score(user, row)));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,6 +25,11 @@ import java.util.Map;
  * an opaque binary that does not change when this class gains fields.
  */
 public final class InterestState {
+  /**
+   * The order in which to add a set of events (time, then id): the floating-point sums, and so the
+   * vectors, then come out the same however the events were shuffled or batched.
+   */
+  public static final Comparator<Event> ORDER = Comparator.comparingLong(Event::tsMillis).thenComparing(Event::eventId);
   private static final byte FORMAT = 1;
 
   private final Map<String, Double> confidences;

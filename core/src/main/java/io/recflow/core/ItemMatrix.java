@@ -59,6 +59,16 @@ public final class ItemMatrix implements Serializable {
     return values;
   }
 
+  /** The dot product of {@code user} with one row, in double precision: the score a list reports. */
+  public double score(float[] user, int row) {
+    double s = 0;
+    int off = row * rank;
+    for (int f = 0; f < rank; f++) {
+      s += user[f] * values[off + f];
+    }
+    return s;
+  }
+
   /** The best {@code k} rows for {@code user} by dot product, skipping {@code excluded} rows. */
   public int[] topK(float[] user, int k, java.util.function.IntPredicate excluded) {
     return TopK.byDotProduct(user, values, rank, k, excluded);

@@ -1,6 +1,7 @@
 package io.recflow.serving;
 
 import io.delta.kernel.Scan;
+import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
 import io.delta.kernel.data.ColumnarBatch;
@@ -9,6 +10,9 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
@@ -52,13 +56,30 @@ public final class DeltaReader {
    * columns at ordinals 0, 1, ... of the batch; returns the number of rows.
    */
   public long scan(String table, long version, List<String> columns, ObjIntConsumer<ColumnarBatch> consumer) {
+    return scan(table, version, columns, Optional.empty(), consumer);
+  }
+
+  /**
+   * Like {@link #scan(String, long, List, ObjIntConsumer)}, skipping the files that cannot hold a
+   * row where {@code column} equals {@code value}: exact for a partition column (model_version of
+   * the factor tables), a hint from file statistics otherwise, so the consumer still checks rows.
+   */
+  public long scanWhere(String table, long version, String column, long value, List<String> columns,
+                        ObjIntConsumer<ColumnarBatch> consumer) {
+    Predicate equals = new Predicate("=", new Column(column), Literal.ofLong(value));
+    return scan(table, version, columns, Optional.of(equals), consumer);
+  }
+
+  private long scan(String table, long version, List<String> columns, Optional<Predicate> filter,
+                    ObjIntConsumer<ColumnarBatch> consumer) {
     Snapshot snapshot = Table.forPath(engine, path(table)).getSnapshotAsOfVersion(engine, version);
     StructType schema = snapshot.getSchema(engine);
     List<StructField> fields = new ArrayList<>();
     for (String c : columns) {
       fields.add(schema.get(c));
     }
-    Scan scan = snapshot.getScanBuilder(engine).withReadSchema(engine, new StructType(fields)).build();
+    ScanBuilder builder = snapshot.getScanBuilder(engine).withReadSchema(engine, new StructType(fields));
+    Scan scan = (filter.isPresent() ? builder.withFilter(engine, filter.get()) : builder).build();
     Row state = scan.getScanState(engine);
     StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, state);
     long rows = 0;

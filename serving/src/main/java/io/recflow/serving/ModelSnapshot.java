@@ -97,13 +97,8 @@ public final class ModelSnapshot implements AutoCloseable {
       excluded.add(items.row(id));
     }
     List<Scored> out = new ArrayList<>(k);
-    int rank = items.rank();
     for (int row : items.topK(user, k, excluded::contains)) {
-      double score = 0;
-      for (int f = 0; f < rank; f++) {
-        score += user[f] * items.values()[row * rank + f];
-      }
-      out.add(new Scored(items.id(row), score));
+      out.add(new Scored(items.id(row), items.score(user, row)));
     }
     return out;
   }

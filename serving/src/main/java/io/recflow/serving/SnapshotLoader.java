@@ -64,17 +64,19 @@ public final class SnapshotLoader {
   private void factors(RocksDB db, String table, long version, byte kind) throws RocksDBException {
     try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
       RocksDBException[] failure = {null};
-      reader.scan(table, reader.version(table), List.of(Col.MODEL_VERSION, Col.ID, Col.VECTOR), (b, i) -> {
-        if (b.getColumnVector(0).getLong(i) != version || failure[0] != null) {
-          return;
-        }
-        try {
-          batch.put(SnapshotKeys.key(kind, b.getColumnVector(1).getString(i)),
-              SnapshotKeys.floats(toFloats(b.getColumnVector(2).getArray(i))));
-        } catch (RocksDBException e) {
-          failure[0] = e;
-        }
-      });
+      // Every night adds a version: read only this one's files.
+      reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,
+          List.of(Col.MODEL_VERSION, Col.ID, Col.VECTOR), (b, i) -> {
+            if (b.getColumnVector(0).getLong(i) != version || failure[0] != null) {
+              return;
+            }
+            try {
+              batch.put(SnapshotKeys.key(kind, b.getColumnVector(1).getString(i)),
+                  SnapshotKeys.floats(toFloats(b.getColumnVector(2).getArray(i))));
+            } catch (RocksDBException e) {
+              failure[0] = e;
+            }
+          });
       if (failure[0] != null) {
         throw failure[0];
       }
@@ -98,7 +100,7 @@ public final class SnapshotLoader {
   /** The most popular items of the version, best first, for users the model does not know. */
   private void popularity(RocksDB db, long version) throws RocksDBException {
     List<Map.Entry<String, Double>> scores = new ArrayList<>();
-    reader.scan(Tables.POPULARITY, reader.version(Tables.POPULARITY),
+    reader.scanWhere(Tables.POPULARITY, reader.version(Tables.POPULARITY), Col.MODEL_VERSION, version,
         List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.SCORE), (b, i) -> {
           if (b.getColumnVector(0).getLong(i) == version) {
             scores.add(Map.entry(b.getColumnVector(1).getString(i), b.getColumnVector(2).getDouble(i)));

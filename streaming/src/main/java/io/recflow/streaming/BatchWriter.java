@@ -67,8 +67,10 @@ final class BatchWriter {
       for (Row r : records.groupBy("kind").count().collectAsList()) {
         kinds.put(r.getString(0), r.getLong(1));
       }
-      Optional<LiveModel.Loaded> m = model.current();
       millis.put("state", (System.nanoTime() - start) / 1_000_000);
+      long modelStart = System.nanoTime();
+      Optional<LiveModel.Loaded> m = model.current();
+      millis.put("model", (System.nanoTime() - modelStart) / 1_000_000);
       // The three writes go to different tables and do not depend on each other; run concurrently,
       // a batch takes as long as its slowest commit instead of the sum of all three.
       List<Callable<Void>> writes = new ArrayList<>();

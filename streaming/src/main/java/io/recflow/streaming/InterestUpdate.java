@@ -8,7 +8,6 @@ import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables.Col;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +61,7 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
     }
     List<Event> events = new ArrayList<>();
     rows.forEachRemaining(r -> events.add(event(r)));
-    // A fixed order makes the sums, and so the vectors, the same however the batch was shuffled.
-    events.sort(Comparator.comparingLong(Event::tsMillis).thenComparing(Event::eventId));
+    events.sort(InterestState.ORDER);
     if (events.isEmpty()) {
       // Called without events only in the first batch, for a key of the seed: Spark keeps a seeded
       // state only if the function writes it.

@@ -11,7 +11,6 @@ import io.recflow.core.Tables.Col;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapFunction;
@@ -64,7 +63,7 @@ final class StateSeed {
       rows.forEachRemaining(r -> list.add(new Event(r.getString(1), user, r.getString(2),
           EventType.parse(r.getString(3)).orElseThrow(), r.isNullAt(4) ? null : r.getDouble(4),
           r.getTimestamp(5).getTime())));
-      list.sort(Comparator.comparingLong(Event::tsMillis).thenComparing(Event::eventId));
+      list.sort(InterestState.ORDER);
       InterestState s = new InterestState();
       list.forEach(e -> s.add(e, weighting, dedupWindowMillis));
       return new Tuple2<>(user, s.toBytes());

@@ -60,22 +60,15 @@ class SparkSubmitIT {
         .filter(p -> !p.contains("delta-") && !p.contains("recflow") && !p.endsWith("classes")
             && !p.contains("test-classes") && !p.contains("kafka"))
         .collect(Collectors.joining(File.pathSeparator));
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
-    cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", sparkOnly, "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+    List<String> cmd = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
         "--conf", "spark.sql.shuffle.partitions=2", "--class", mainClass, jar.getAbsolutePath()));
     cmd.addAll(Arrays.asList(args));
     cmd.addAll(List.of("--conf", "../conf/local.properties", "--set", "spark.master=local[2]"));
     Path log = Files.createTempFile(dir, "submit-", ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = ChildJvm.start("-Xmx2g", sparkOnly, cmd, log);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit did not finish in 5 minutes");
     String out = Files.readString(log);
     assertEquals(0, p.exitValue(), out);
     return out;
-  }
-
-  private static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

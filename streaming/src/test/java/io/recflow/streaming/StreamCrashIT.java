@@ -131,19 +131,11 @@ class StreamCrashIT {
   }
 
   private Process stream(Path conf, boolean availableNow, String name) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1500m"));
-    cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamCommand.class.getName(),
-        "--conf", conf.toString()));
+    List<String> cmd = new ArrayList<>(List.of(StreamCommand.class.getName(), "--conf", conf.toString()));
     if (availableNow) {
       cmd.add("--available-now");
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve(name + ".log").toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return pb.start();
+    return ChildJvm.start("-Xmx1500m", System.getProperty("java.class.path"), cmd, tmp.resolve(name + ".log"));
   }
 
   /** Whether the checkpoint's offsets (batch started) or commits (batch done) log has a batch. */
