@@ -1,7 +1,6 @@
 package io.recflow.batch;
 
 import io.recflow.core.RecflowConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,12 +17,8 @@ public final class ConfigOptions {
 
   /** Reads and validates the configuration, with {@code extra} overrides applied last. */
   public RecflowConfig load(Map<String, String> extra) {
-    Path p = profile;
-    if (p == null && Files.isRegularFile(Path.of("conf/local.properties"))) {
-      p = Path.of("conf/local.properties");
-    }
     Map<String, String> all = new LinkedHashMap<>(overrides);
     all.putAll(extra);
-    return RecflowConfig.load(p, all);
+    return RecflowConfig.loadOrLocal(profile, all);
   }
 }

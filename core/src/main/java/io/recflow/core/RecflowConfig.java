@@ -50,6 +50,18 @@ public final class RecflowConfig {
     return of(raw, profile == null ? "overrides" : profile + " or overrides");
   }
 
+  /**
+   * Reads the profile the command line names, or {@code conf/local.properties} when it names none
+   * and that file exists (the launcher runs from the project root), then applies overrides.
+   */
+  public static RecflowConfig loadOrLocal(Path profile, Map<String, String> overrides) {
+    Path p = profile;
+    if (p == null && Files.isRegularFile(Path.of("conf/local.properties"))) {
+      p = Path.of("conf/local.properties");
+    }
+    return load(p, overrides);
+  }
+
   /** Builds a config from key/value text; unknown keys are an error, not silently ignored. */
   public static RecflowConfig of(Map<String, String> raw, String origin) {
     Map<String, ConfigKey<?>> known = new HashMap<>();

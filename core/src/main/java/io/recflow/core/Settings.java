@@ -123,6 +123,22 @@ public final class Settings {
   public static final ConfigKey<Integer> STREAM_DEDUP_MINUTES = ConfigKey.ofInt("stream.dedupWindowMinutes", 1440,
       0, 525_600, "A repeated event_id is dropped until its user's newest event is this many minutes past the first copy.");
 
+  // The recommendation server (bin/recflow serve).
+  public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,
+      "HTTP port of the server; 0 picks a free one.");
+  public static final ConfigKey<String> SERVE_SNAPSHOT_DIR = ConfigKey.ofString("serve.snapshotDir", "snapshots",
+      "Local directory of the server's RocksDB model snapshots; a restart serves the newest complete one at once.");
+  public static final ConfigKey<Integer> SERVE_POLL_SECONDS = ConfigKey.ofInt("serve.pollSeconds", 30, 1, 86_400,
+      "How often the server looks for a newly published model version.");
+  public static final ConfigKey<Integer> SERVE_LIVE_MILLIS = ConfigKey.ofInt("serve.liveTailMillis", 500, 50, 60_000,
+      "How often the server reads new commits of user_vectors_rt and events (live vectors and seen items).");
+  public static final ConfigKey<String> SERVE_API_KEYS = ConfigKey.ofOptionalString("serve.apiKeys",
+      "Comma-separated keys that POST /v1/events accepts in the X-Api-Key header; empty (the default) refuses "
+          + "every write.");
+  public static final ConfigKey<Integer> SERVE_MAX_BODY_BYTES = ConfigKey.ofInt("serve.maxBodyBytes", 1_000_000,
+      1_000, 100_000_000, "Largest request body the server reads; larger ones get 413.");
+  public static final ConfigKey<Integer> SERVE_MAX_EVENTS = ConfigKey.ofInt("serve.maxEventsPerRequest", 1000, 1,
+      100_000, "Most events one POST /v1/events may carry.");
   /** All declared keys, in declaration order. */
   public static List<ConfigKey<?>> all() {
     List<ConfigKey<?>> keys = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.delta.kernel.Scan;
 import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Table;
+import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
@@ -13,7 +14,9 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.internal.DeltaLogActionUtils.DeltaAction;
 import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.TableImpl;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.StructField;
@@ -25,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.ObjIntConsumer;
 import org.apache.hadoop.conf.Configuration;
 
@@ -68,6 +72,60 @@ public final class DeltaReader {
                         ObjIntConsumer<ColumnarBatch> consumer) {
     Predicate equals = new Predicate("=", new Column(column), Literal.ofLong(value));
     return scan(table, version, columns, Optional.of(equals), consumer);
+  }
+
+  /**
+   * Passes every row that commits {@code fromVersion}..{@code toVersion} (inclusive) of
+   * {@code table} added to {@code consumer}, in commit order: an incremental read for append-only tables, which
+   * reads only the new commits' log entries and data files, not the whole table. Partition
+   * columns are not in data files and cannot be asked for.
+   */
+  public long added(String table, long fromVersion, long toVersion, List<String> columns,
+                    ObjIntConsumer<ColumnarBatch> consumer) {
+    StructType schema = Table.forPath(engine, path(table)).getSnapshotAsOfVersion(engine, toVersion).getSchema(engine);
+    List<StructField> fields = new ArrayList<>();
+    for (String c : columns) {
+      fields.add(schema.get(c));
+    }
+    StructType readSchema = new StructType(fields);
+    List<FileStatus> files = new ArrayList<>();
+    TableImpl t = (TableImpl) Table.forPath(engine, path(table));
+    try (CloseableIterator<ColumnarBatch> changes = t.getChanges(engine, fromVersion, toVersion, Set.of(DeltaAction.ADD))) {
+      while (changes.hasNext()) {
+        ColumnarBatch batch = changes.next();
+        ColumnVector add = batch.getColumnVector(batch.getSchema().indexOf("add"));
+        StructType addType = (StructType) add.getDataType();
+        ColumnVector filePath = add.getChild(addType.indexOf("path"));
+        ColumnVector dataChange = add.getChild(addType.indexOf("dataChange"));
+        for (int i = 0; i < batch.getSize(); i++) {
+          // dataChange = false marks a rewrite of rows already there (OPTIMIZE), not new rows.
+          if (!add.isNullAt(i) && (dataChange.isNullAt(i) || dataChange.getBoolean(i))) {
+            // Paths in the log are relative to the table and URL-encoded.
+            String p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path(table)),
+                new org.apache.hadoop.fs.Path(java.net.URI.create(filePath.getString(i)))).toString();
+            files.add(FileStatus.of(p, 0, 0));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of " + path(table), e);
+    }
+    long rows = 0;
+    for (FileStatus f : files) {
+      try (CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
+          .readParquetFiles(Utils.singletonCloseableIterator(f), readSchema, Optional.empty())) {
+        while (data.hasNext()) {
+          ColumnarBatch batch = data.next();
+          for (int i = 0; i < batch.getSize(); i++) {
+            consumer.accept(batch, i);
+            rows++;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f.getPath(), e);
+      }
+    }
+    return rows;
   }
 
   private long scan(String table, long version, List<String> columns, Optional<Predicate> filter,

@@ -1,10 +1,17 @@
 package io.recflow.serving;
 
+import io.recflow.core.FoldIn;
+import io.recflow.core.InterestState;
+import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
+import io.recflow.core.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.rocksdb.Options;
@@ -13,25 +20,63 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /**
- * One loaded model version, opened read-only: item vectors in memory as one contiguous matrix
- * (what top-k scoring reads), users' vectors and seen items looked up in RocksDB per request.
+ * One loaded model version, opened read-only. What every request scans is in memory: the item
+ * factors as one contiguous matrix, the fold-in (YᵀY, for explanations and cold-start users), the
+ * popular list and an index of items by attribute. What a request needs for a few ids (a user's
+ * vector and history, titles, embeddings, similar items) is read from RocksDB.
  */
 public final class ModelSnapshot implements AutoCloseable {
   /** A recommended item and its score. */
   public record Scored(String itemId, double score) {}
 
+  /** An item's catalog entry. */
+  public record ItemInfo(String title, List<String> attributes) {}
+
+  private final Path dir;
   private final Options options;
   private final RocksDB db;
   private final long version;
+  private final long eventsVersion;
   private final ItemMatrix items;
+  private final FoldIn foldIn;
+  private final InterestWeighting weighting;
   private final List<Scored> popular;
+  private final Map<String, BitSet> byAttribute;
 
-  private ModelSnapshot(Options options, RocksDB db, long version, ItemMatrix items, List<Scored> popular) {
+  private ModelSnapshot(Path dir, Options options, RocksDB db) throws RocksDBException {
+    this.dir = dir;
     this.options = options;
-    this.popular = popular;
     this.db = db;
-    this.version = version;
-    this.items = items;
+    this.version = Long.parseLong(new String(db.get(SnapshotKeys.meta(SnapshotKeys.VERSION))));
+    this.eventsVersion = Long.parseLong(new String(db.get(SnapshotKeys.meta(SnapshotKeys.EVENTS_VERSION))));
+    List<String> ids = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    forEach(SnapshotKeys.ITEM, (id, value) -> {
+      ids.add(id);
+      vectors.add(SnapshotKeys.floats(value));
+    });
+    this.items = new ItemMatrix(ids, vectors);
+    Set<String> cold = new HashSet<>(SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.COLD_ITEMS))));
+    Map<String, String> params = params();
+    this.weighting = SnapshotLoader.weighting(version, params);
+    this.foldIn = new FoldIn(items, row -> !cold.contains(items.id(row)),
+        Double.parseDouble(params.getOrDefault(Settings.ALS_ALPHA.name(), Settings.ALS_ALPHA.defaultValue().toString())),
+        Double.parseDouble(params.getOrDefault(Settings.ALS_REG.name(), Settings.ALS_REG.defaultValue().toString())));
+    List<Scored> pop = new ArrayList<>();
+    for (String id : SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.POPULAR)))) {
+      pop.add(new Scored(id, Double.parseDouble(new String(db.get(SnapshotKeys.key(SnapshotKeys.POPULARITY, id))))));
+    }
+    this.popular = List.copyOf(pop);
+    this.byAttribute = new HashMap<>();
+    forEach(SnapshotKeys.ITEM_INFO, (id, value) -> {
+      int row = items.row(id);
+      List<String> info = SnapshotKeys.strings(value);
+      if (row >= 0) {
+        for (String a : info.subList(Math.min(1, info.size()), info.size())) {
+          byAttribute.computeIfAbsent(a, x -> new BitSet(items.size())).set(row);
+        }
+      }
+    });
   }
 
   /** Opens a snapshot directory; refuses one that was not marked complete. */
@@ -44,20 +89,7 @@ public final class ModelSnapshot implements AutoCloseable {
         throw new IllegalStateException("snapshot " + dir + " is incomplete: its load did not finish. It is not "
             + "served; the server loads the model again from the warehouse.");
       }
-      long version = Long.parseLong(new String(db.get(SnapshotKeys.meta(SnapshotKeys.VERSION))));
-      List<String> ids = new ArrayList<>();
-      List<float[]> vectors = new ArrayList<>();
-      try (RocksIterator it = db.newIterator()) {
-        for (it.seek(new byte[] {SnapshotKeys.ITEM}); it.isValid() && it.key()[0] == SnapshotKeys.ITEM; it.next()) {
-          ids.add(SnapshotKeys.id(it.key()));
-          vectors.add(SnapshotKeys.floats(it.value()));
-        }
-      }
-      List<Scored> popular = new ArrayList<>();
-      for (String id : SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.POPULAR)))) {
-        popular.add(new Scored(id, Double.parseDouble(new String(db.get(SnapshotKeys.key(SnapshotKeys.POPULARITY, id))))));
-      }
-      return new ModelSnapshot(options, db, version, new ItemMatrix(ids, vectors), List.copyOf(popular));
+      return new ModelSnapshot(dir, options, db);
     } catch (RuntimeException | RocksDBException e) {
       db.close();
       options.close();
@@ -65,17 +97,63 @@ public final class ModelSnapshot implements AutoCloseable {
     }
   }
 
+  private interface Entry {
+    void accept(String id, byte[] value);
+  }
+
+  private void forEach(byte kind, Entry entry) {
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {kind}); it.isValid() && it.key()[0] == kind; it.next()) {
+        entry.accept(SnapshotKeys.id(it.key()), it.value());
+      }
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
   public long version() {
     return version;
+  }
+
+  /** The version of the events table the users' histories were read at; the live tail goes on from there. */
+  public long eventsVersion() {
+    return eventsVersion;
   }
 
   public ItemMatrix items() {
     return items;
   }
 
+  /** The model's exact ALS fold-in: vectors for users it does not know, and explanations. */
+  public FoldIn foldIn() {
+    return foldIn;
+  }
+
+  /** How events become confidences in this model (its training configuration's interest.* keys). */
+  public InterestWeighting weighting() {
+    return weighting;
+  }
+
+  /** The configuration the model was trained with (models.params). */
+  public Map<String, String> params() throws RocksDBException {
+    List<String> flat = SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.PARAMS)));
+    Map<String, String> params = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      params.put(flat.get(i), flat.get(i + 1));
+    }
+    return params;
+  }
+
   /** The most popular items, best first: the answer for a user the model does not know. */
-  public List<Scored> popular(int k) {
-    return popular.subList(0, Math.min(k, popular.size()));
+  public List<Scored> popular() {
+    return popular;
+  }
+
+  /** Rows of the items that carry an attribute; empty when no item does. */
+  public BitSet rowsWithAttribute(String attribute) {
+    return byAttribute.getOrDefault(attribute, new BitSet());
   }
 
   /** The user's nightly vector, if the model knows the user. */
@@ -84,21 +162,38 @@ public final class ModelSnapshot implements AutoCloseable {
     return v == null ? Optional.empty() : Optional.of(SnapshotKeys.floats(v));
   }
 
-  /** Items the user has interacted with, by id. */
-  public List<String> seen(String userId) throws RocksDBException {
-    byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.SEEN, userId));
-    return v == null ? List.of() : SnapshotKeys.strings(v);
+  /** The user's interest state when the snapshot was loaded, if they had any events. */
+  public Optional<InterestState> history(String userId) throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.HISTORY, userId));
+    return v == null ? Optional.empty() : Optional.of(InterestState.fromBytes(v));
   }
 
-  /** The top {@code k} unseen items for a user vector, by dot product. */
-  public List<Scored> recommend(float[] user, List<String> seen, int k) {
-    Set<Integer> excluded = new HashSet<>();
-    for (String id : seen) {
-      excluded.add(items.row(id));
+  /** The catalog entry of an item, if the catalog has it. */
+  public Optional<ItemInfo> info(String itemId) throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.ITEM_INFO, itemId));
+    if (v == null) {
+      return Optional.empty();
     }
-    List<Scored> out = new ArrayList<>(k);
-    for (int row : items.topK(user, k, excluded::contains)) {
-      out.add(new Scored(items.id(row), items.score(user, row)));
+    List<String> info = SnapshotKeys.strings(v);
+    return Optional.of(new ItemInfo(info.isEmpty() ? "" : info.get(0),
+        info.size() > 1 ? List.copyOf(info.subList(1, info.size())) : List.of()));
+  }
+
+  /** The item's text embedding, if it has one. */
+  public Optional<float[]> embedding(String itemId) throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.EMBEDDING, itemId));
+    return v == null ? Optional.empty() : Optional.of(SnapshotKeys.floats(v));
+  }
+
+  /** The precomputed similar items of one kind (content or cf), best first; empty when there are none. */
+  public List<Scored> neighbors(String kind, String itemId) throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.neighborsKey(kind, itemId));
+    List<Scored> out = new ArrayList<>();
+    if (v != null) {
+      List<String> flat = SnapshotKeys.strings(v);
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        out.add(new Scored(flat.get(i), Double.parseDouble(flat.get(i + 1))));
+      }
     }
     return out;
   }

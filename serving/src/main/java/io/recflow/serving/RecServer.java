@@ -1,43 +1,70 @@
 package io.recflow.serving;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.validation.ValidationException;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.http.UnauthorizedResponse;
+import io.recflow.core.Event;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.rocksdb.RocksDBException;
 
 /**
- * The HTTP API. One route table; handlers are small and throw Javalin's HTTP exceptions; one
- * mapper turns every failure into a JSON body {"error": ..., "status": ...}, so a client never
- * sees a stack trace or an HTML page.
+ * The HTTP API (documented for clients in {@code openapi.json}, served at /openapi.json). One
+ * route table; handlers are small and throw Javalin's HTTP exceptions; one mapper turns every
+ * failure into a JSON body {"error": ..., "status": ...}, so a client never sees a stack trace or
+ * an HTML page.
  */
 public final class RecServer {
   /** Largest k a request may ask for. */
   static final int MAX_K = 1000;
+  /** Most ids a request's {@code recent} parameter may name. */
+  static final int MAX_RECENT = 100;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Supplier<ModelSnapshot> snapshot;
+  private final SnapshotHolder holder;
+  private final EventIntake intake;
+  private final List<byte[]> apiKeys;
+  private final int maxBodyBytes;
+  private final ServerMetrics metrics;
 
-  public RecServer(Supplier<ModelSnapshot> snapshot) {
-    this.snapshot = snapshot;
+  RecServer(SnapshotHolder holder, EventIntake intake, Set<String> apiKeys, int maxBodyBytes) {
+    this.holder = holder;
+    this.intake = intake;
+    this.apiKeys = apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    this.maxBodyBytes = maxBodyBytes;
+    this.metrics = new ServerMetrics(holder);
   }
 
   /** The configured server, not started. */
   public Javalin app() {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
-      config.http.maxRequestSize = 1_000_000;
+      config.http.maxRequestSize = maxBodyBytes;
+      config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
     });
     app.get("/health", this::health);
+    app.get("/ready", this::ready);
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.get("/openapi.json", this::openApi);
     app.get("/v1/users/{id}/recommendations", this::recommendations);
-    app.exception(ValidationException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
-        "invalid request: " + e.getErrors()));
+    app.get("/v1/items/{id}/similar", this::similar);
+    app.post("/v1/events", this::events);
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
         e.getMessage()));
     app.exception(Exception.class, (e, ctx) -> error(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
@@ -47,34 +74,193 @@ public final class RecServer {
         error(ctx, HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
       }
     });
+    app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> error(ctx, HttpStatus.METHOD_NOT_ALLOWED,
+        "method " + ctx.method() + " is not allowed on " + ctx.path()));
     return app;
   }
 
-  /** GET /health: 200 with the served model version. */
+  /** GET /health: always 200 while the process runs; says what is served, its age, and any refused version. */
   private void health(Context ctx) {
-    ctx.json(Map.of("status", "ok", "modelVersion", snapshot.get().version()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    var lease = holder.acquire();
+    body.put("status", lease.isEmpty() ? "starting" : holder.refusal().isPresent() ? "degraded" : "ok");
+    lease.ifPresent(l -> {
+      try (l) {
+        body.put("modelVersion", l.snapshot().version());
+      }
+    });
+    if (holder.loadedAtMillis() > 0) {
+      body.put("snapshotAgeSeconds", (System.currentTimeMillis() - holder.loadedAtMillis()) / 1000);
+    }
+    if (holder.liveCaughtUpAtMillis() > 0) {
+      body.put("liveLagMillis", System.currentTimeMillis() - holder.liveCaughtUpAtMillis());
+    }
+    holder.refusal().ifPresent(r -> body.put("refused", Map.of("modelVersion", r.version(), "reason", r.reason())));
+    ctx.json(body);
+  }
+
+  /** GET /ready: 200 once a model is served, 503 before. */
+  private void ready(Context ctx) {
+    try (SnapshotHolder.Lease l = lease()) {
+      ctx.json(Map.of("ready", true, "modelVersion", l.snapshot().version()));
+    }
+  }
+
+  private void openApi(Context ctx) throws Exception {
+    try (var in = RecServer.class.getResourceAsStream("/openapi.json")) {
+      ctx.contentType("application/json").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   /**
-   * GET /v1/users/{id}/recommendations?k=10: the user's top-k unseen items by the served model.
-   * A user the model does not know gets the most popular items ({@code "strategy": "popular"}).
-   * 400 when k is not an integer in [1, 1000].
+   * GET /v1/users/{id}/recommendations: the user's top-k. Query: k (1-1000, default 10),
+   * excludeSeen (default true), attribute (repeatable; items must carry every one), diversity
+   * (0-1, MMR; default 0), explain (default false: adds "because", the history items that
+   * contributed most to each score), recent (comma-separated item ids: a cold-start user's recent
+   * items). The answer's "strategy" says where the user's vector came from: live, als, fold-in,
+   * recent, or popular. 400 for a bad parameter, 503 before a model is loaded.
    */
   private void recommendations(Context ctx) throws RocksDBException {
-    int k = ctx.queryParamAsClass("k", Integer.class).getOrDefault(10);
-    if (k < 1 || k > MAX_K) {
-      throw new BadRequestResponse("k must be between 1 and " + MAX_K + ", got " + k);
+    List<String> recent = ctx.queryParam("recent") == null || ctx.queryParam("recent").isBlank() ? List.of()
+        : Arrays.stream(ctx.queryParam("recent").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (recent.size() > MAX_RECENT) {
+      throw new BadRequestResponse("recent names " + recent.size() + " items; at most " + MAX_RECENT);
     }
-    ModelSnapshot s = snapshot.get();
-    String user = ctx.pathParam("id");
-    Optional<float[]> vector = s.userVector(user);
-    List<ModelSnapshot.Scored> items = vector.isPresent() ? s.recommend(vector.get(), s.seen(user), k) : s.popular(k);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("userId", user);
-    body.put("modelVersion", s.version());
-    body.put("strategy", vector.isPresent() ? "als" : "popular");
-    body.put("items", items);
-    ctx.json(body);
+    Recommendations.Request r = new Recommendations.Request(ctx.pathParam("id"), k(ctx),
+        bool(ctx, "excludeSeen", true), ctx.queryParams("attribute"), fraction(ctx, "diversity"),
+        bool(ctx, "explain", false), recent);
+    try (SnapshotHolder.Lease l = lease()) {
+      ctx.json(Recommendations.answer(l, r));
+    }
+  }
+
+  /**
+   * GET /v1/items/{id}/similar?k=10&by=content|cf: the item's most similar items by text
+   * embedding (content, the default) or by ALS factors (cf), as computed by the nightly job.
+   * 404 for an item the model and catalog do not know; 400 for a bad parameter.
+   */
+  private void similar(Context ctx) throws RocksDBException {
+    int k = k(ctx);
+    String by = ctx.queryParamAsClass("by", String.class).getOrDefault("content");
+    if (!by.equals("content") && !by.equals("cf")) {
+      throw new BadRequestResponse("by must be content or cf, got '" + by + "'");
+    }
+    String id = ctx.pathParam("id");
+    try (SnapshotHolder.Lease l = lease()) {
+      ModelSnapshot s = l.snapshot();
+      if (s.items().row(id) < 0 && s.info(id).isEmpty()) {
+        throw new NotFoundResponse("unknown item '" + id + "'");
+      }
+      List<ModelSnapshot.Scored> all = s.neighbors(by, id);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("itemId", id);
+      body.put("modelVersion", s.version());
+      body.put("by", by);
+      body.put("items", all.subList(0, Math.min(k, all.size())));
+      ctx.json(body);
+    }
+  }
+
+  /**
+   * POST /v1/events with header X-Api-Key: one event object or an array of them, with the fields
+   * event_id (optional), user_id, item_id, event_type, value (ratings), ts. 202 with the events'
+   * ids once they are durable in the streaming job's landing directory; 400 with every invalid
+   * event's problem (nothing is written then); 401 without a valid key; 403 when no key is
+   * configured; 413 for a body over serve.maxBodyBytes; 503 when they could not be made durable.
+   */
+  private void events(Context ctx) throws Exception {
+    if (apiKeys.isEmpty()) {
+      throw new ForbiddenResponse("event ingest is disabled: no API key is configured. Set serve.apiKeys in the "
+          + "server's profile to enable POST /v1/events.");
+    }
+    String key = ctx.header("X-Api-Key");
+    byte[] given = key == null ? new byte[0] : key.getBytes(StandardCharsets.UTF_8);
+    if (apiKeys.stream().noneMatch(k -> MessageDigest.isEqual(k, given))) {
+      throw new UnauthorizedResponse(key == null ? "missing X-Api-Key header" : "invalid API key");
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.bodyAsBytes());
+    } catch (JsonProcessingException e) {
+      throw new BadRequestResponse("the body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (body == null || body.isMissingNode()) {
+      throw new BadRequestResponse("the body is empty; send one event object or an array of them");
+    }
+    List<Event> events;
+    try {
+      events = intake.validate(body, System.currentTimeMillis());
+    } catch (EventIntake.Invalid e) {
+      metrics.eventsRejected(body.isArray() ? body.size() : 1);
+      ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "invalid events; none was accepted",
+          "status", 400, "problems", e.problems));
+      return;
+    }
+    try {
+      intake.submit(events).get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      throw new ServiceUnavailableResponse("the events could not be made durable; nothing was acknowledged, retry");
+    }
+    metrics.eventsAccepted(events.size());
+    ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", events.size(),
+        "eventIds", events.stream().map(Event::eventId).toList()));
+  }
+
+  /** The route template a request matched (bounded label values for metrics), or "unmatched". */
+  private static String route(Context ctx) {
+    try {
+      return ctx.endpointHandlerPath();
+    } catch (IllegalStateException noEndpoint) {
+      return "unmatched";
+    }
+  }
+
+  private SnapshotHolder.Lease lease() {
+    return holder.acquire().orElseThrow(() -> new ServiceUnavailableResponse(
+        "no model is loaded yet: the server is loading one, or none is published (run bin/recflow batch)"));
+  }
+
+  private static int k(Context ctx) {
+    String v = ctx.queryParam("k");
+    if (v == null) {
+      return 10;
+    }
+    try {
+      int k = Integer.parseInt(v.trim());
+      if (k >= 1 && k <= MAX_K) {
+        return k;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequestResponse("k must be an integer from 1 to " + MAX_K + ", got '" + v + "'");
+  }
+
+  private static double fraction(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d >= 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequestResponse(name + " must be a number from 0 to 1, got '" + v + "'");
+  }
+
+  private static boolean bool(Context ctx, String name, boolean def) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return def;
+    }
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new BadRequestResponse(name + " must be true or false, got '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {

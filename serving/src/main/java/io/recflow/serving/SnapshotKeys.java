@@ -15,10 +15,19 @@ final class SnapshotKeys {
   static final byte META = 'm';
   static final byte ITEM = 'i';
   static final byte USER = 'u';
-  static final byte SEEN = 's';
+  /** A user's interest state (core's InterestState): seen items and their confidences. */
+  static final byte HISTORY = 'h';
   static final byte POPULARITY = 'p';
+  /** An item's title and attributes, as a string list. */
+  static final byte ITEM_INFO = 'd';
+  static final byte EMBEDDING = 'e';
+  /** An item's similar items of one kind: key kind + SEPARATOR + item id, value an id/score list. */
+  static final byte NEIGHBORS = 'n';
   static final String POPULAR = "popular";
   static final String VERSION = "version";
+  static final String COLD_ITEMS = "cold";
+  static final String EVENTS_VERSION = "eventsVersion";
+  static final String PARAMS = "params";
   static final String COMPLETE = "complete";
   // The event validator rejects ids with control characters, so this one never occurs in an id.
   private static final String SEPARATOR = "\u0001";
@@ -35,6 +44,10 @@ final class SnapshotKeys {
 
   static byte[] meta(String name) {
     return key(META, name);
+  }
+
+  static byte[] neighborsKey(String kind, String itemId) {
+    return key(NEIGHBORS, kind + SEPARATOR + itemId);
   }
 
   static String id(byte[] key) {

@@ -2,16 +2,23 @@ package io.recflow.serving;
 
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.MapValue;
+import io.recflow.core.ConfigKey;
+import io.recflow.core.Event;
+import io.recflow.core.EventType;
+import io.recflow.core.InterestState;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Source;
 import io.recflow.core.Tables.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -19,9 +26,12 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Copies the newest published model version from the Delta tables into a new RocksDB directory:
- * item and user factors, popularity and each user's seen items. The directory is marked complete
- * only after everything is written, so a half-loaded snapshot is never opened.
+ * Copies one published model version from the Delta tables into a new RocksDB directory: item and
+ * user factors, popularity, item titles and attributes, text embeddings, similar items, and each
+ * user's interest state (seen items with their confidences, computed with the weighting the model
+ * was trained with). A version whose tables are missing, unreadable or inconsistent is refused
+ * with the reason; the directory is marked complete only after everything is written, so a
+ * half-loaded snapshot is never opened.
  */
 public final class SnapshotLoader {
   /** Popular items kept for cold-start answers; more than any k a request may ask for. */
@@ -47,58 +57,178 @@ public final class SnapshotLoader {
     return newest[0];
   }
 
-  /** Loads {@code version} into {@code dir} (which must not exist) and marks it complete. */
+  /**
+   * Loads {@code version} into {@code dir} (which must not exist) and marks it complete.
+   *
+   * @throws IllegalStateException when the version cannot be served, saying why
+   */
   public void load(long version, Path dir) throws RocksDBException {
+    Map<String, String> params = params(version);
     try (Options options = new Options().setCreateIfMissing(true).setErrorIfExists(true);
          RocksDB db = RocksDB.open(options, dir.toString());
          WriteOptions sync = new WriteOptions().setSync(true)) {
-      factors(db, Tables.ITEM_FACTORS, version, SnapshotKeys.ITEM);
-      factors(db, Tables.USER_FACTORS, version, SnapshotKeys.USER);
-      seenItems(db);
-      popularity(db, version);
-      db.put(sync, SnapshotKeys.meta(SnapshotKeys.VERSION), Long.toString(version).getBytes());
+      Writer w = new Writer(db);
+      int rank = factors(w, version, Tables.ITEM_FACTORS, SnapshotKeys.ITEM, -1);
+      factors(w, version, Tables.USER_FACTORS, SnapshotKeys.USER, rank);
+      items(w);
+      embeddings(w);
+      neighbors(w, version);
+      long eventsVersion = histories(w, weighting(version, params));
+      popularity(w, version);
+      w.flush();
+      db.put(SnapshotKeys.meta(SnapshotKeys.PARAMS), SnapshotKeys.strings(flatten(params)));
+      db.put(SnapshotKeys.meta(SnapshotKeys.EVENTS_VERSION), Long.toString(eventsVersion).getBytes());
+      db.put(SnapshotKeys.meta(SnapshotKeys.VERSION), Long.toString(version).getBytes());
       db.put(sync, SnapshotKeys.meta(SnapshotKeys.COMPLETE), new byte[] {1});
     }
   }
 
-  private void factors(RocksDB db, String table, long version, byte kind) throws RocksDBException {
-    try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
-      RocksDBException[] failure = {null};
-      // Every night adds a version: read only this one's files.
-      reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,
-          List.of(Col.MODEL_VERSION, Col.ID, Col.VECTOR), (b, i) -> {
-            if (b.getColumnVector(0).getLong(i) != version || failure[0] != null) {
-              return;
+  /** models.params of the version: the configuration it was trained with. */
+  private Map<String, String> params(long version) {
+    Map<String, String> params = new HashMap<>();
+    boolean[] found = {false};
+    reader.scan(Tables.MODELS, reader.version(Tables.MODELS), List.of(Col.MODEL_VERSION, Col.STATUS, Col.PARAMS),
+        (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) == version && Status.PUBLISHED.equals(b.getColumnVector(1).getString(i))) {
+            found[0] = true;
+            if (!b.getColumnVector(2).isNullAt(i)) {
+              MapValue m = b.getColumnVector(2).getMap(i);
+              for (int j = 0; j < m.getSize(); j++) {
+                params.put(m.getKeys().getString(j), m.getValues().getString(j));
+              }
             }
-            try {
-              batch.put(SnapshotKeys.key(kind, b.getColumnVector(1).getString(i)),
-                  SnapshotKeys.floats(toFloats(b.getColumnVector(2).getArray(i))));
-            } catch (RocksDBException e) {
-              failure[0] = e;
-            }
-          });
-      if (failure[0] != null) {
-        throw failure[0];
+          }
+        });
+    if (!found[0]) {
+      throw refused(version, "it is not a published version in the models table");
+    }
+    return params;
+  }
+
+  /** The interest weighting the model was trained with (keys this recflow does not know are ignored). */
+  static InterestWeighting weighting(long version, Map<String, String> params) {
+    Map<String, String> known = new HashMap<>();
+    for (ConfigKey<?> k : Settings.all()) {
+      if (params.containsKey(k.name())) {
+        known.put(k.name(), params.get(k.name()));
       }
-      db.write(options, batch);
+    }
+    return InterestWeighting.from(RecflowConfig.of(known, "models.params of version " + version));
+  }
+
+  /** Writes one factor table's vectors for the version; returns their rank, checking all agree. */
+  private int factors(Writer w, long version, String table, byte kind, int expectedRank) throws RocksDBException {
+    int[] rank = {expectedRank};
+    List<String> cold = new ArrayList<>();
+    long rows = reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,
+        List.of(Col.MODEL_VERSION, Col.ID, Col.VECTOR, Col.SOURCE), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) != version) {
+            return;
+          }
+          String id = b.getColumnVector(1).getString(i);
+          float[] v = toFloats(b.getColumnVector(2).getArray(i));
+          if (rank[0] < 0) {
+            rank[0] = v.length;
+          }
+          if (v.length != rank[0] || v.length == 0) {
+            throw refused(version, table + " has a vector of " + v.length + " values for " + id + ", not " + rank[0]);
+          }
+          for (float x : v) {
+            if (!Float.isFinite(x)) {
+              throw refused(version, table + " has a non-finite value in the vector of " + id);
+            }
+          }
+          if (Source.CONTENT.equals(b.getColumnVector(3).getString(i))) {
+            cold.add(id);
+          }
+          w.put(SnapshotKeys.key(kind, id), SnapshotKeys.floats(v));
+        });
+    if (rows == 0 || rank[0] < 0) {
+      throw refused(version, table + " has no rows for it");
+    }
+    if (kind == SnapshotKeys.ITEM) {
+      w.put(SnapshotKeys.meta(SnapshotKeys.COLD_ITEMS), SnapshotKeys.strings(cold));
+    }
+    return rank[0];
+  }
+
+  private void items(Writer w) throws RocksDBException {
+    long v = reader.version(Tables.ITEMS);
+    if (v < 0) {
+      return;
+    }
+    reader.scan(Tables.ITEMS, v, List.of(Col.ITEM_ID, Col.TITLE, Col.ATTRIBUTES), (b, i) -> {
+      List<String> info = new ArrayList<>();
+      info.add(b.getColumnVector(1).isNullAt(i) ? "" : b.getColumnVector(1).getString(i));
+      if (!b.getColumnVector(2).isNullAt(i)) {
+        ArrayValue a = b.getColumnVector(2).getArray(i);
+        for (int j = 0; j < a.getSize(); j++) {
+          info.add(a.getElements().getString(j));
+        }
+      }
+      w.put(SnapshotKeys.key(SnapshotKeys.ITEM_INFO, b.getColumnVector(0).getString(i)), SnapshotKeys.strings(info));
+    });
+  }
+
+  private void embeddings(Writer w) throws RocksDBException {
+    long v = reader.version(Tables.ITEM_EMBEDDINGS);
+    if (v < 0) {
+      return;
+    }
+    reader.scan(Tables.ITEM_EMBEDDINGS, v, List.of(Col.ITEM_ID, Col.VECTOR), (b, i) ->
+        w.put(SnapshotKeys.key(SnapshotKeys.EMBEDDING, b.getColumnVector(0).getString(i)),
+            SnapshotKeys.floats(toFloats(b.getColumnVector(1).getArray(i)))));
+  }
+
+  private void neighbors(Writer w, long version) throws RocksDBException {
+    long v = reader.version(Tables.ITEM_NEIGHBORS);
+    if (v < 0) {
+      return;
+    }
+    Map<List<String>, List<Neighbor>> lists = new HashMap<>();
+    reader.scanWhere(Tables.ITEM_NEIGHBORS, v, Col.MODEL_VERSION, version,
+        List.of(Col.MODEL_VERSION, Col.KIND, Col.ITEM_ID, Col.NEIGHBOR_ID, Col.SCORE), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) == version) {
+            lists.computeIfAbsent(List.of(b.getColumnVector(1).getString(i), b.getColumnVector(2).getString(i)),
+                    k -> new ArrayList<>())
+                .add(new Neighbor(b.getColumnVector(3).getString(i), b.getColumnVector(4).getDouble(i)));
+          }
+        });
+    for (Map.Entry<List<String>, List<Neighbor>> e : lists.entrySet()) {
+      e.getValue().sort((a, b) -> a.score != b.score ? Double.compare(b.score, a.score) : a.id.compareTo(b.id));
+      List<String> flat = new ArrayList<>();
+      e.getValue().forEach(n -> {
+        flat.add(n.id);
+        flat.add(Double.toString(n.score));
+      });
+      w.put(SnapshotKeys.neighborsKey(e.getKey().get(0), e.getKey().get(1)), SnapshotKeys.strings(flat));
     }
   }
 
-  private void seenItems(RocksDB db) throws RocksDBException {
-    Map<String, Set<String>> seen = new HashMap<>();
-    reader.scan(Tables.EVENTS, reader.version(Tables.EVENTS), List.of(Col.USER_ID, Col.ITEM_ID), (b, i) ->
-        seen.computeIfAbsent(b.getColumnVector(0).getString(i), u -> new LinkedHashSet<>())
-            .add(b.getColumnVector(1).getString(i)));
-    try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
-      for (Map.Entry<String, Set<String>> e : seen.entrySet()) {
-        batch.put(SnapshotKeys.key(SnapshotKeys.SEEN, e.getKey()), SnapshotKeys.strings(e.getValue()));
-      }
-      db.write(options, batch);
+  private record Neighbor(String id, double score) {}
+
+  /** Each user's interest state from every stored event; returns the events version read. */
+  private long histories(Writer w, InterestWeighting weighting) throws RocksDBException {
+    long v = reader.version(Tables.EVENTS);
+    if (v < 0) {
+      return -1;
     }
+    Map<String, List<Event>> byUser = new HashMap<>();
+    reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> {
+      Event e = EventColumns.event(b, i);
+      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    });
+    for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
+      e.getValue().sort(InterestState.ORDER);
+      InterestState state = new InterestState();
+      e.getValue().forEach(ev -> state.add(ev, weighting, 0));
+      w.put(SnapshotKeys.key(SnapshotKeys.HISTORY, e.getKey()), state.toBytes());
+    }
+    return v;
   }
 
   /** The most popular items of the version, best first, for users the model does not know. */
-  private void popularity(RocksDB db, long version) throws RocksDBException {
+  private void popularity(Writer w, long version) throws RocksDBException {
     List<Map.Entry<String, Double>> scores = new ArrayList<>();
     reader.scanWhere(Tables.POPULARITY, reader.version(Tables.POPULARITY), Col.MODEL_VERSION, version,
         List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.SCORE), (b, i) -> {
@@ -106,20 +236,67 @@ public final class SnapshotLoader {
             scores.add(Map.entry(b.getColumnVector(1).getString(i), b.getColumnVector(2).getDouble(i)));
           }
         });
+    if (scores.isEmpty()) {
+      throw refused(version, "the popularity table has no rows for it");
+    }
     scores.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
     List<Map.Entry<String, Double>> top = scores.subList(0, Math.min(POPULAR_KEPT, scores.size()));
-    db.put(SnapshotKeys.meta(SnapshotKeys.POPULAR), SnapshotKeys.strings(top.stream().map(Map.Entry::getKey).toList()));
+    w.put(SnapshotKeys.meta(SnapshotKeys.POPULAR), SnapshotKeys.strings(top.stream().map(Map.Entry::getKey).toList()));
     for (Map.Entry<String, Double> e : top) {
-      db.put(SnapshotKeys.key(SnapshotKeys.POPULARITY, e.getKey()), Double.toString(e.getValue()).getBytes());
+      w.put(SnapshotKeys.key(SnapshotKeys.POPULARITY, e.getKey()), Double.toString(e.getValue()).getBytes());
     }
   }
 
-  private static float[] toFloats(ArrayValue a) {
+  private static List<String> flatten(Map<String, String> params) {
+    List<String> flat = new ArrayList<>();
+    params.forEach((k, v) -> {
+      flat.add(k);
+      flat.add(v);
+    });
+    return flat;
+  }
+
+  static IllegalStateException refused(long version, String why) {
+    return new IllegalStateException("model version " + version + " cannot be served: " + why + ". The server keeps "
+        + "serving the version it has; publish a complete version (bin/recflow batch) to replace it.");
+  }
+
+  static float[] toFloats(ArrayValue a) {
     ColumnVector v = a.getElements();
     float[] out = new float[a.getSize()];
     for (int i = 0; i < out.length; i++) {
       out[i] = v.getFloat(i);
     }
     return out;
+  }
+
+  /** Batched RocksDB writes: large tables stream through a bounded write batch. */
+  private static final class Writer {
+    private static final int FLUSH_EVERY = 10_000;
+    private final RocksDB db;
+    private WriteBatch batch = new WriteBatch();
+
+    Writer(RocksDB db) {
+      this.db = db;
+    }
+
+    void put(byte[] key, byte[] value) {
+      try {
+        batch.put(key, value);
+        if (batch.count() >= FLUSH_EVERY) {
+          flush();
+        }
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("cannot write the snapshot: " + e.getMessage(), e);
+      }
+    }
+
+    void flush() throws RocksDBException {
+      try (WriteOptions o = new WriteOptions()) {
+        db.write(o, batch);
+      }
+      batch.close();
+      batch = new WriteBatch();
+    }
   }
 }

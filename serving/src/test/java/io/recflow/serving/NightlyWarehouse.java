@@ -4,34 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * A warehouse written by the real nightly job on a small synthetic shop, built once per test JVM.
- * The job runs in a child JVM with the streaming module's classpath, so Spark never reaches this
- * module's classpath.
+ * A warehouse written by the real nightly job on a small synthetic shop (seed 42), built once per
+ * test JVM, and the tools the serving tests need around it: copies, a second night, snapshots of
+ * version 1, and recflow commands in child JVMs. The jobs run with the streaming module's
+ * classpath, so Spark never reaches this module's classpath.
  */
 final class NightlyWarehouse {
+  private static Path root;
   private static Path dir;
+  private static Path data;
   private static String output;
+  private static Path version1Snapshot;
 
   private NightlyWarehouse() {}
 
   static synchronized Path path() throws Exception {
     if (dir == null) {
-      Path root = Files.createTempDirectory("recflow-serving-");
-      Path data = root.resolve("data");
+      root = Files.createTempDirectory("recflow-serving-");
+      data = root.resolve("data");
       Path warehouse = root.resolve("warehouse");
-      recflow(root, "generate", "--users", "100", "--items", "200", "--events", "5000", "--out", data.toString());
-      output = recflow(root, "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
-          "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
-          "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]",
-          "--conf", "../conf/local.properties");
+      run("io.recflow.batch.Main", "generate", "--users", "100", "--items", "200", "--events", "5000",
+          "--out", data.toString());
+      output = batch(warehouse);
       dir = warehouse;
     }
     return dir;
@@ -43,8 +49,58 @@ final class NightlyWarehouse {
     return output;
   }
 
-  /** Runs a recflow command in a JVM with the streaming module's classpath (Spark included). */
-  private static String recflow(Path dir, String... args) throws Exception {
+  /** Runs the nightly job on {@code warehouse} (the bundled shop's input); returns its output. */
+  static String nightly(Path warehouse) throws Exception {
+    path();
+    return batch(warehouse);
+  }
+
+  private static String batch(Path warehouse) throws Exception {
+    return run("io.recflow.batch.Main", "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
+        "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
+        "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]", "--conf", "../conf/local.properties");
+  }
+
+  /** A private copy of the version-1 warehouse, for a test that changes it. */
+  static Path copy() throws Exception {
+    Path to = Files.createTempDirectory(root(), "copy-").resolve("warehouse");
+    copyTree(path(), to);
+    return to;
+  }
+
+  /** A complete snapshot directory of version 1 under {@code snapshotRoot}, as the server names it. */
+  static synchronized Path snapshotOfVersion1(Path snapshotRoot) throws Exception {
+    if (version1Snapshot == null) {
+      version1Snapshot = Files.createTempDirectory(root(), "snap-").resolve("model-1");
+      new SnapshotLoader(new DeltaReader(path().toString())).load(1, version1Snapshot);
+    }
+    Path to = snapshotRoot.resolve("model-1");
+    copyTree(version1Snapshot, to);
+    return to;
+  }
+
+  private static Path root() throws Exception {
+    path();
+    return root;
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.sorted(Comparator.naturalOrder()).toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Starts a recflow main class in a JVM with the streaming module's classpath (Spark included). */
+  static Process start(Path log, String mainClass, String... args) throws Exception {
     File jar = Arrays.stream(new File("../streaming/target").listFiles((d, n) -> n.startsWith("recflow-streaming")
         && n.endsWith("SNAPSHOT.jar"))).findFirst().orElseThrow(() -> new AssertionError("build streaming first"));
     String cp = jar.getAbsolutePath() + File.pathSeparator
@@ -53,12 +109,17 @@ final class NightlyWarehouse {
         "-Xmx2g"));
     cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", cp, "io.recflow.batch.Main"));
+    cmd.addAll(List.of("-cp", cp, mainClass));
     cmd.addAll(Arrays.asList(args));
-    Path log = Files.createTempFile(dir, "recflow-", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
+    return pb.start();
+  }
+
+  /** Runs a recflow command to completion and returns its output; fails the test if it fails. */
+  private static String run(String mainClass, String... args) throws Exception {
+    Path log = Files.createTempFile(root, "recflow-", ".log");
+    Process p = start(log, mainClass, args);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "recflow " + args[0] + " did not finish in 5 minutes");
     String out = Files.readString(log);
     assertEquals(0, p.exitValue(), out);

@@ -1,0 +1,110 @@
+package io.recflow.serving;
+
+import io.delta.kernel.data.ColumnarBatch;
+import io.recflow.core.Event;
+import io.recflow.core.InterestState;
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What has happened since a snapshot was loaded, read from the warehouse by Delta table version:
+ * the streaming job's live vectors for the snapshot's model version ({@code user_vectors_rt}),
+ * which override the nightly ones, and the events appended since ({@code events}), which keep
+ * each touched user's history (seen items, confidences for explanations) current. Each
+ * {@link #catchUp()} reads only the commits it has not read yet.
+ */
+final class LiveState {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveState.class);
+  private static final List<String> VECTOR_COLUMNS =
+      List.of(Col.USER_ID, Col.MODEL_VERSION, Col.VECTOR, Col.WRITTEN_AT);
+
+  private record Live(float[] vector, long writtenAt) {}
+
+  private final ModelSnapshot snapshot;
+  private final DeltaReader reader;
+  private final Map<String, Live> vectors = new ConcurrentHashMap<>();
+  private final Map<String, InterestState> histories = new ConcurrentHashMap<>();
+  private long eventsVersion;
+  private long vectorsVersion = -1;
+  private volatile long caughtUpAtMillis;
+
+  LiveState(ModelSnapshot snapshot, DeltaReader reader) {
+    this.snapshot = snapshot;
+    this.reader = reader;
+    this.eventsVersion = snapshot.eventsVersion();
+  }
+
+  /** The newest live vector of the user in the snapshot's model space, if the stream wrote one. */
+  Optional<float[]> vector(String userId) {
+    Live v = vectors.get(userId);
+    return v == null ? Optional.empty() : Optional.of(v.vector);
+  }
+
+  /** The user's current history: the snapshot's, plus every event appended since. */
+  Optional<InterestState> history(String userId) throws RocksDBException {
+    InterestState live = histories.get(userId);
+    return live != null ? Optional.of(live) : snapshot.history(userId);
+  }
+
+  /** Users with a live vector. */
+  int liveUsers() {
+    return vectors.size();
+  }
+
+  /** When the overlay last matched the newest versions of both tables (epoch ms; 0 = never). */
+  long caughtUpAtMillis() {
+    return caughtUpAtMillis;
+  }
+
+  /** Reads the commits added since the last call. Called by one thread at a time. */
+  synchronized void catchUp() throws RocksDBException {
+    long started = System.currentTimeMillis();
+    long latestVectors = reader.version(Tables.USER_VECTORS_RT);
+    if (latestVectors > vectorsVersion) {
+      if (vectorsVersion < 0) {
+        reader.scanWhere(Tables.USER_VECTORS_RT, latestVectors, Col.MODEL_VERSION, snapshot.version(), VECTOR_COLUMNS,
+            (b, i) -> applyVector(b, i));
+      } else {
+        reader.added(Tables.USER_VECTORS_RT, vectorsVersion + 1, latestVectors, VECTOR_COLUMNS, this::applyVector);
+      }
+      vectorsVersion = latestVectors;
+    }
+    long latestEvents = reader.version(Tables.EVENTS);
+    if (latestEvents > eventsVersion) {
+      Map<String, List<Event>> byUser = new HashMap<>();
+      long from = eventsVersion + 1;
+      reader.added(Tables.EVENTS, from, latestEvents, EventColumns.NAMES, (b, i) -> {
+        Event e = EventColumns.event(b, i);
+        byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+      });
+      for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
+        // A copy, changed and then published whole: a request never sees a history half updated.
+        InterestState state = history(e.getKey()).map(s -> InterestState.fromBytes(s.toBytes()))
+            .orElseGet(InterestState::new);
+        e.getValue().sort(InterestState.ORDER);
+        e.getValue().forEach(ev -> state.add(ev, snapshot.weighting(), 0));
+        histories.put(e.getKey(), state);
+      }
+      eventsVersion = latestEvents;
+      LOG.debug("events {}..{}: {} users' histories updated", from, latestEvents, byUser.size());
+    }
+    caughtUpAtMillis = started;
+  }
+
+  private void applyVector(ColumnarBatch b, int i) {
+    if (b.getColumnVector(1).getLong(i) != snapshot.version()) {
+      return;
+    }
+    Live next = new Live(SnapshotLoader.toFloats(b.getColumnVector(2).getArray(i)), b.getColumnVector(3).getLong(i));
+    vectors.merge(b.getColumnVector(0).getString(i), next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
+  }
+}

@@ -1,0 +1,61 @@
+package io.recflow.serving;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's metrics in Prometheus' text format (GET /metrics): request latency histograms by
+ * route and status, the served model version and its age, how far the live overlay is behind the
+ * warehouse, and the events taken in.
+ */
+final class ServerMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter eventsAccepted;
+  private final Counter eventsRejected;
+
+  ServerMetrics(SnapshotHolder holder) {
+    Gauge.builder("recflow_snapshot_model_version", holder, h -> h.acquire().map(l -> {
+      try (l) {
+        return (double) l.snapshot().version();
+      }
+    }).orElse(-1.0)).description("Model version being served; -1 before the first is loaded").register(registry);
+    Gauge.builder("recflow_snapshot_age_seconds", holder,
+            h -> h.loadedAtMillis() == 0 ? Double.NaN : (System.currentTimeMillis() - h.loadedAtMillis()) / 1000.0)
+        .description("Seconds since the served snapshot was opened").register(registry);
+    Gauge.builder("recflow_live_lag_seconds", holder, h -> h.liveCaughtUpAtMillis() == 0 ? Double.NaN
+            : (System.currentTimeMillis() - h.liveCaughtUpAtMillis()) / 1000.0)
+        .description("Seconds since live vectors and events were last read up to the newest table version")
+        .register(registry);
+    Gauge.builder("recflow_model_refused", holder, h -> h.refusal().isPresent() ? 1 : 0)
+        .description("1 when the newest published version was refused (see /health)").register(registry);
+    eventsAccepted = Counter.builder("recflow_events_accepted").description("Events made durable in the landing "
+        + "directory").register(registry);
+    eventsRejected = Counter.builder("recflow_events_rejected").description("Posted events rejected as invalid")
+        .register(registry);
+  }
+
+  /** Records one answered request; {@code route} is the route template, not the concrete path. */
+  void request(String method, String route, int status, float millis) {
+    Timer.builder("recflow_http_requests").description("HTTP requests by route and status")
+        .tags("method", method, "route", route, "status", Integer.toString(status))
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  void eventsAccepted(int n) {
+    eventsAccepted.increment(n);
+  }
+
+  void eventsRejected(int n) {
+    eventsRejected.increment(n);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

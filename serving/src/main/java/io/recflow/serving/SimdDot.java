@@ -1,0 +1,40 @@
+package io.recflow.serving;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dot products of one user vector with every row of a row-major item matrix, with the JDK's
+ * vector API (AVX2/AVX-512 lanes). Scoring 100k items is bound by reading the matrix; these lanes
+ * read it 2.5 times faster than the scalar loop (bench/topk.sh). Loaded only when the
+ * {@code jdk.incubator.vector} module is present (see {@link ExactTopK}).
+ */
+final class SimdDot {
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+  private SimdDot() {}
+
+  /** Writes user · row i into {@code out[i]} for every row. */
+  static void scores(float[] user, float[] items, int rank, float[] out) {
+    int lanes = SPECIES.length();
+    int vectorPart = SPECIES.loopBound(rank);
+    FloatVector[] u = new FloatVector[vectorPart / lanes];
+    for (int j = 0; j < u.length; j++) {
+      u[j] = FloatVector.fromArray(SPECIES, user, j * lanes);
+    }
+    int n = out.length;
+    for (int i = 0; i < n; i++) {
+      int off = i * rank;
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (int j = 0; j < u.length; j++) {
+        acc = FloatVector.fromArray(SPECIES, items, off + j * lanes).fma(u[j], acc);
+      }
+      float s = acc.reduceLanes(VectorOperators.ADD);
+      for (int f = vectorPart; f < rank; f++) {
+        s += user[f] * items[off + f];
+      }
+      out[i] = s;
+    }
+  }
+}

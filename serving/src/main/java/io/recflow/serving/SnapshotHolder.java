@@ -1,0 +1,228 @@
+package io.recflow.serving;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model the server answers with, and its replacement. {@link #refresh()} loads a newly
+ * published version into a directory of its own and switches to it atomically; requests hold a
+ * {@link Lease}, so those in flight finish on the old snapshot, which is closed and deleted when
+ * its last lease ends. A version that cannot be loaded is refused (the reason is kept for
+ * /health) and the current one goes on serving. On start, the newest complete snapshot directory
+ * is served at once, without reading the warehouse.
+ */
+public final class SnapshotHolder implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotHolder.class);
+  private static final String PREFIX = "model-";
+
+  /** A snapshot with its live overlay, counted by the leases on it plus one while it is current. */
+  private static final class Served {
+    final ModelSnapshot snapshot;
+    final LiveState live;
+    final AtomicInteger refs = new AtomicInteger(1);
+    final long loadedAtMillis = System.currentTimeMillis();
+    /** Set at shutdown: the directory stays for a warm restart. */
+    volatile boolean keepOnDisk;
+
+    Served(ModelSnapshot snapshot, LiveState live) {
+      this.snapshot = snapshot;
+      this.live = live;
+    }
+
+    void release() {
+      if (refs.decrementAndGet() == 0) {
+        snapshot.close();
+        if (!keepOnDisk) {
+          deleteTree(snapshot.dir());
+          LOG.info("closed and removed snapshot {}", snapshot.dir());
+        }
+      }
+    }
+  }
+
+  /** A request's hold on one snapshot; close it when the answer is built. */
+  public static final class Lease implements AutoCloseable {
+    private final Served served;
+
+    private Lease(Served served) {
+      this.served = served;
+    }
+
+    public ModelSnapshot snapshot() {
+      return served.snapshot;
+    }
+
+    LiveState live() {
+      return served.live;
+    }
+
+    @Override
+    public void close() {
+      served.release();
+    }
+  }
+
+  /** Why a version was refused. */
+  public record Refusal(long version, String reason) {}
+
+  private final Path root;
+  private final SnapshotLoader loader;
+  private final DeltaReader reader;
+  private final AtomicReference<Served> current = new AtomicReference<>();
+  private volatile Refusal refusal;
+
+  public SnapshotHolder(Path root, DeltaReader reader) {
+    this.root = root;
+    this.reader = reader;
+    this.loader = new SnapshotLoader(reader);
+  }
+
+  /** Serves the newest complete snapshot already on disk, if any; returns its version or -1. */
+  public long openExisting() throws Exception {
+    Files.createDirectories(root);
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(root)) {
+      dirs = list.filter(d -> d.getFileName().toString().startsWith(PREFIX))
+          .sorted(Comparator.comparingLong(SnapshotHolder::versionOf).reversed()).toList();
+    }
+    long served = -1;
+    for (Path dir : dirs) {
+      if (served < 0) {
+        try {
+          install(ModelSnapshot.open(dir));
+          served = versionOf(dir);
+          LOG.info("serving model version {} from {} (warm start)", served, dir);
+          continue;
+        } catch (Exception e) {
+          LOG.warn("not serving {}: {}", dir, e.getMessage());
+        }
+      }
+      // Older versions and incomplete loads are of no further use.
+      deleteTree(dir);
+    }
+    return served;
+  }
+
+  /**
+   * Loads and serves the newest published version if it is newer than the served one and was not
+   * refused before; returns whether the served version changed.
+   */
+  public synchronized boolean refresh() throws Exception {
+    long latest = loader.latestPublished();
+    Served now = current.get();
+    if (latest < 0 || (now != null && latest <= now.snapshot.version())
+        || (refusal != null && refusal.version() == latest)) {
+      return false;
+    }
+    Path dir = root.resolve(PREFIX + latest);
+    deleteTree(dir);
+    try {
+      long started = System.currentTimeMillis();
+      loader.load(latest, dir);
+      install(ModelSnapshot.open(dir));
+      LOG.info("serving model version {} (loaded in {} ms)", latest, System.currentTimeMillis() - started);
+      refusal = null;
+      return true;
+    } catch (Exception e) {
+      refusal = new Refusal(latest, e.getMessage() == null ? e.toString() : e.getMessage());
+      LOG.error("refused model version {}: {}", latest, refusal.reason());
+      deleteTree(dir);
+      return false;
+    }
+  }
+
+  private void install(ModelSnapshot snapshot) throws Exception {
+    LiveState live = new LiveState(snapshot, reader);
+    try {
+      live.catchUp();
+    } catch (Exception e) {
+      snapshot.close();
+      throw e;
+    }
+    Served old = current.getAndSet(new Served(snapshot, live));
+    if (old != null) {
+      old.release();
+    }
+  }
+
+  /** Reads new live vectors and events into the served snapshot's overlay. */
+  public void catchUp() throws Exception {
+    try (Lease l = acquire().orElse(null)) {
+      if (l != null) {
+        l.live().catchUp();
+      }
+    }
+  }
+
+  /** A hold on the current snapshot; empty before the first one is loaded. */
+  public Optional<Lease> acquire() {
+    while (true) {
+      Served s = current.get();
+      if (s == null) {
+        return Optional.empty();
+      }
+      int n = s.refs.get();
+      // A snapshot whose count reached 0 is being closed; the loop then sees its successor.
+      if (n > 0 && s.refs.compareAndSet(n, n + 1)) {
+        return Optional.of(new Lease(s));
+      }
+    }
+  }
+
+  /** The latest refusal, if the newest published version could not be served. */
+  public Optional<Refusal> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  /** When the live overlay last caught up with the warehouse (epoch ms), or 0. */
+  public long liveCaughtUpAtMillis() {
+    Served s = current.get();
+    return s == null ? 0 : s.live.caughtUpAtMillis();
+  }
+
+  /** When the served snapshot was opened (epoch ms), or 0. */
+  public long loadedAtMillis() {
+    Served s = current.get();
+    return s == null ? 0 : s.loadedAtMillis;
+  }
+
+  @Override
+  public void close() {
+    Served s = current.getAndSet(null);
+    if (s != null) {
+      s.keepOnDisk = true;
+      s.release();
+    }
+  }
+
+  private static long versionOf(Path dir) {
+    try {
+      return Long.parseLong(dir.getFileName().toString().substring(PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir, e);
+    }
+  }
+}

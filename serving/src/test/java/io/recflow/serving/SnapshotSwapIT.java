@@ -1,0 +1,152 @@
+package io.recflow.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.recflow.core.EventValidator;
+import io.recflow.core.RecflowConfig;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Model versions replace each other under load: a newly published version is loaded beside the
+ * served one and swapped in without a failed request; a version whose files are broken is refused
+ * while the old one goes on serving; a restarted server serves its snapshot at once.
+ */
+class SnapshotSwapIT {
+  /** A warehouse with versions 1 and 2 published, shared by the tests (which do not change it). */
+  private static Path twoNights;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void secondNight() throws Exception {
+    twoNights = NightlyWarehouse.copy();
+    NightlyWarehouse.nightly(twoNights);
+  }
+
+  private Javalin serve(SnapshotHolder holder) throws Exception {
+    EventIntake intake = new EventIntake(tmp.resolve("landing"), EventValidator.from(RecflowConfig.defaults()), 10);
+    return new RecServer(holder, intake, Set.of(), 100_000).app().start(0);
+  }
+
+  @Test
+  void aNewVersionIsSwappedInUnderConcurrentRequestsWithoutAFailure() throws Exception {
+    Path root = tmp.resolve("snapshots");
+    Path v1 = NightlyWarehouse.snapshotOfVersion1(root);
+    SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(twoNights.toString()));
+    assertEquals(1, holder.openExisting());
+    Javalin app = serve(holder);
+    Http http = new Http(app.port());
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger answered = new AtomicInteger();
+    Map<String, String> failures = new ConcurrentHashMap<>();
+    Set<Long> versions = ConcurrentHashMap.newKeySet();
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    List<Future<?>> running = Stream.of("u1", "u2", "nobody", "u3").map(user -> clients.submit(() -> {
+      while (!stop.get()) {
+        try {
+          HttpResponse<String> r = http.get("/v1/users/" + user + "/recommendations?k=10&explain=true");
+          JsonNode body = Http.JSON.readTree(r.body());
+          if (r.statusCode() != 200 || body.get("items").size() != 10) {
+            failures.put(user, r.statusCode() + " " + r.body());
+          }
+          versions.add(body.get("modelVersion").asLong());
+          answered.incrementAndGet();
+        } catch (Exception e) {
+          failures.put(user, e.toString());
+        }
+      }
+      return null;
+    })).<Future<?>>map(f -> f).toList();
+    Thread.sleep(500);
+    assertTrue(holder.refresh(), "version 2 was not loaded");
+    int atSwap = answered.get();
+    while (answered.get() < atSwap + 200) {
+      Thread.sleep(20);
+    }
+    stop.set(true);
+    for (Future<?> f : running) {
+      f.get();
+    }
+    clients.shutdown();
+    assertTrue(failures.isEmpty(), failures.toString());
+    assertEquals(Set.of(1L, 2L), versions, "answers before and after the swap");
+    assertEquals(2, http.json("/health").get("modelVersion").asLong());
+    assertFalse(Files.exists(v1), "the old snapshot is removed once its last request ends");
+    app.stop();
+    holder.close();
+  }
+
+  @Test
+  void aBrokenVersionIsRefusedAndTheServedOneKeepsServing() throws Exception {
+    Path broken = tmp.resolve("broken");
+    NightlyWarehouse.copyTree(twoNights, broken);
+    try (Stream<Path> files = Files.walk(broken.resolve("item_factors/model_version=2"))) {
+      Path parquet = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.delete(parquet);
+    }
+    Path root = tmp.resolve("snapshots");
+    NightlyWarehouse.snapshotOfVersion1(root);
+    SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(broken.toString()));
+    assertEquals(1, holder.openExisting());
+    assertFalse(holder.refresh());
+    assertEquals(2, holder.refusal().orElseThrow().version());
+    assertFalse(Files.exists(root.resolve("model-2")), "the refused load leaves nothing behind");
+    Javalin app = serve(holder);
+    Http http = new Http(app.port());
+    JsonNode health = http.json("/health");
+    assertEquals("degraded", health.get("status").asText());
+    assertEquals(1, health.get("modelVersion").asLong());
+    assertEquals(2, health.get("refused").get("modelVersion").asLong());
+    assertTrue(health.get("refused").get("reason").asText().contains("model version 2 cannot be served")
+        || health.get("refused").get("reason").asText().contains("parquet"), health.toString());
+    JsonNode recs = http.json("/v1/users/u1/recommendations");
+    assertEquals(1, recs.get("modelVersion").asLong());
+    assertEquals(10, recs.get("items").size());
+    assertTrue(http.get("/metrics").body().contains("recflow_model_refused 1.0"));
+    app.stop();
+    holder.close();
+  }
+
+  @Test
+  void aRestartedServerServesItsSnapshotAtOnceWithoutLoadingItAgain() throws Exception {
+    Path root = tmp.resolve("snapshots");
+    RecflowConfig config = RecflowConfig.defaults().with(Map.of("recflow.warehouse", twoNights.toString(),
+        "serve.snapshotDir", root.toString(), "serve.port", "0"));
+    try (ServeCommand.Server first = ServeCommand.Server.start(config)) {
+      Http http = new Http(first.port());
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (http.get("/ready").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(2, http.json("/ready").get("modelVersion").asLong());
+    }
+    String identity = Files.readString(root.resolve("model-2/IDENTITY"));
+    try (ServeCommand.Server second = ServeCommand.Server.start(config)) {
+      // Ready as soon as start returns: the snapshot on disk was opened, nothing was loaded.
+      HttpResponse<String> ready = new Http(second.port()).get("/ready");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals(2, Http.JSON.readTree(ready.body()).get("modelVersion").asLong());
+      assertEquals(identity, Files.readString(root.resolve("model-2/IDENTITY")), "the snapshot was re-created");
+    }
+  }
+}
