@@ -137,6 +137,12 @@ public final class Settings {
           + "every write.");
   public static final ConfigKey<Integer> SERVE_MAX_BODY_BYTES = ConfigKey.ofInt("serve.maxBodyBytes", 1_000_000,
       1_000, 100_000_000, "Largest request body the server reads; larger ones get 413.");
+  public static final ConfigKey<Integer> SERVE_ANN_MIN_ITEMS = ConfigKey.ofInt("serve.annMinItems", 200_000, 1,
+      Integer.MAX_VALUE, "Catalogs of at least this many items are searched with an approximate index (IVF); "
+          + "smaller ones exactly.");
+  public static final ConfigKey<Integer> SERVE_ANN_PROBES = ConfigKey.ofInt("serve.annProbes", 24, 1, 100_000,
+      "Clusters of the approximate index scored per request (of about the square root of the catalog size); "
+          + "more is slower and closer to exact.");
   public static final ConfigKey<Integer> SERVE_MAX_EVENTS = ConfigKey.ofInt("serve.maxEventsPerRequest", 1000, 1,
       100_000, "Most events one POST /v1/events may carry.");
   /** All declared keys, in declaration order. */

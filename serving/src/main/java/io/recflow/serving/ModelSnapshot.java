@@ -42,8 +42,10 @@ public final class ModelSnapshot implements AutoCloseable {
   private final InterestWeighting weighting;
   private final List<Scored> popular;
   private final Map<String, BitSet> byAttribute;
+  private final IvfIndex index;
+  private final double indexRecall;
 
-  private ModelSnapshot(Path dir, Options options, RocksDB db) throws RocksDBException {
+  private ModelSnapshot(Path dir, Options options, RocksDB db, Search search) throws Exception {
     this.dir = dir;
     this.options = options;
     this.db = db;
@@ -77,10 +79,63 @@ public final class ModelSnapshot implements AutoCloseable {
         }
       }
     });
+    this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
+    this.indexRecall = index == null ? 1.0 : measureRecall();
+  }
+
+  /**
+   * How the snapshot searches its items: exactly, or, from {@code annMinItems} items on, with an
+   * approximate index that scores the items of {@code probes} clusters.
+   */
+  public record Search(int annMinItems, int probes) {
+    /** Exact search whatever the catalog size. */
+    public static final Search EXACT = new Search(Integer.MAX_VALUE, 1);
+  }
+
+  /** Recall@10 of the index against exact search, over the first users' vectors (up to 200). */
+  private double measureRecall() {
+    List<float[]> queries = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {SnapshotKeys.USER}); it.isValid() && it.key()[0] == SnapshotKeys.USER
+          && queries.size() < 200; it.next()) {
+        queries.add(SnapshotKeys.floats(it.value()));
+      }
+    }
+    double found = 0;
+    for (float[] q : queries) {
+      Set<Integer> exact = new HashSet<>();
+      for (int row : ExactTopK.topK(items, q, 10, r -> false)) {
+        exact.add(row);
+      }
+      for (int row : index.topK(q, 10, r -> false)) {
+        found += exact.contains(row) ? 1 : 0;
+      }
+    }
+    return queries.isEmpty() ? Double.NaN : found / (10.0 * queries.size());
+  }
+
+  /** The best {@code k} rows for a user vector, skipping {@code excluded}: exact, or by the index for a large catalog. */
+  public int[] topK(float[] user, int k, java.util.function.IntPredicate excluded) {
+    return index != null ? index.topK(user, k, excluded) : ExactTopK.topK(items, user, k, excluded);
+  }
+
+  /** Recall@10 of the approximate index against exact search, measured at open; 1 when search is exact. */
+  public double searchRecall() {
+    return indexRecall;
+  }
+
+  /** Whether top-k uses the approximate index. */
+  public boolean approximate() {
+    return index != null;
+  }
+
+  /** Opens a snapshot directory for exact search; refuses one that was not marked complete. */
+  public static ModelSnapshot open(Path dir) throws Exception {
+    return open(dir, Search.EXACT);
   }
 
   /** Opens a snapshot directory; refuses one that was not marked complete. */
-  public static ModelSnapshot open(Path dir) throws RocksDBException {
+  public static ModelSnapshot open(Path dir, Search search) throws Exception {
     // RocksDB reads its options for as long as the database is open; they are closed with it.
     Options options = new Options();
     RocksDB db = RocksDB.openReadOnly(options, dir.toString());
@@ -89,8 +144,8 @@ public final class ModelSnapshot implements AutoCloseable {
         throw new IllegalStateException("snapshot " + dir + " is incomplete: its load did not finish. It is not "
             + "served; the server loads the model again from the warehouse.");
       }
-      return new ModelSnapshot(dir, options, db);
-    } catch (RuntimeException | RocksDBException e) {
+      return new ModelSnapshot(dir, options, db, search);
+    } catch (Exception e) {
       db.close();
       options.close();
       throw e;

@@ -87,6 +87,9 @@ public final class RecServer {
     lease.ifPresent(l -> {
       try (l) {
         body.put("modelVersion", l.snapshot().version());
+        body.put("items", l.snapshot().items().size());
+        body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
+        body.put("searchRecallAt10", l.snapshot().searchRecall());
       }
     });
     if (holder.loadedAtMillis() > 0) {

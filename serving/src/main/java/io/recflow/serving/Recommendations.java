@@ -90,7 +90,7 @@ final class Recommendations {
     List<Integer> rows = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
     if (vector != null) {
-      for (int row : ExactTopK.topK(items, vector, pool, skip)) {
+      for (int row : s.topK(vector, pool, skip)) {
         rows.add(row);
         scores.add(items.score(vector, row));
       }

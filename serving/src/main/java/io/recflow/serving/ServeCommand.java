@@ -75,7 +75,8 @@ public final class ServeCommand implements Callable<Integer> {
       LOG.info("top-k: {}", ExactTopK.SIMD ? "simd (jdk.incubator.vector)" : "scalar (start the JVM with --add-modules "
           + "jdk.incubator.vector for the vector API)");
       DeltaReader reader = new DeltaReader(warehouse);
-      SnapshotHolder holder = new SnapshotHolder(Path.of(config.get(Settings.SERVE_SNAPSHOT_DIR)), reader);
+      SnapshotHolder holder = new SnapshotHolder(Path.of(config.get(Settings.SERVE_SNAPSHOT_DIR)), reader,
+          new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)));
       holder.openExisting();
       String landing = config.get(Settings.STREAM_LANDING_DIR);
       EventIntake intake = new EventIntake(Path.of(landing.isEmpty() ? warehouse + "/landing/events" : landing),

@@ -31,6 +31,12 @@ final class ServerMetrics {
             : (System.currentTimeMillis() - h.liveCaughtUpAtMillis()) / 1000.0)
         .description("Seconds since live vectors and events were last read up to the newest table version")
         .register(registry);
+    Gauge.builder("recflow_search_recall_at_10", holder, h -> h.acquire().map(l -> {
+      try (l) {
+        return l.snapshot().searchRecall();
+      }
+    }).orElse(Double.NaN)).description("Recall@10 of the approximate index against exact search, measured at load; "
+        + "1 for exact search").register(registry);
     Gauge.builder("recflow_model_refused", holder, h -> h.refusal().isPresent() ? 1 : 0)
         .description("1 when the newest published version was refused (see /health)").register(registry);
     eventsAccepted = Counter.builder("recflow_events_accepted").description("Events made durable in the landing "

@@ -17,15 +17,19 @@ final class SimdDot {
 
   /** Writes user · row i into {@code out[i]} for every row. */
   static void scores(float[] user, float[] items, int rank, float[] out) {
+    scores(user, items, rank, 0, out.length, out, 0);
+  }
+
+  /** Writes user · row (from + i) into {@code out[at + i]} for {@code count} rows. */
+  static void scores(float[] user, float[] items, int rank, int from, int count, float[] out, int at) {
     int lanes = SPECIES.length();
     int vectorPart = SPECIES.loopBound(rank);
     FloatVector[] u = new FloatVector[vectorPart / lanes];
     for (int j = 0; j < u.length; j++) {
       u[j] = FloatVector.fromArray(SPECIES, user, j * lanes);
     }
-    int n = out.length;
-    for (int i = 0; i < n; i++) {
-      int off = i * rank;
+    for (int i = 0; i < count; i++) {
+      int off = (from + i) * rank;
       FloatVector acc = FloatVector.zero(SPECIES);
       for (int j = 0; j < u.length; j++) {
         acc = FloatVector.fromArray(SPECIES, items, off + j * lanes).fma(u[j], acc);
@@ -34,7 +38,7 @@ final class SimdDot {
       for (int f = vectorPart; f < rank; f++) {
         s += user[f] * items[off + f];
       }
-      out[i] = s;
+      out[at + i] = s;
     }
   }
 }

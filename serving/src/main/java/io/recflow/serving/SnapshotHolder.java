@@ -78,12 +78,18 @@ public final class SnapshotHolder implements AutoCloseable {
   private final Path root;
   private final SnapshotLoader loader;
   private final DeltaReader reader;
+  private final ModelSnapshot.Search search;
   private final AtomicReference<Served> current = new AtomicReference<>();
   private volatile Refusal refusal;
 
   public SnapshotHolder(Path root, DeltaReader reader) {
+    this(root, reader, ModelSnapshot.Search.EXACT);
+  }
+
+  public SnapshotHolder(Path root, DeltaReader reader, ModelSnapshot.Search search) {
     this.root = root;
     this.reader = reader;
+    this.search = search;
     this.loader = new SnapshotLoader(reader);
   }
 
@@ -99,7 +105,7 @@ public final class SnapshotHolder implements AutoCloseable {
     for (Path dir : dirs) {
       if (served < 0) {
         try {
-          install(ModelSnapshot.open(dir));
+          install(ModelSnapshot.open(dir, search));
           served = versionOf(dir);
           LOG.info("serving model version {} from {} (warm start)", served, dir);
           continue;
@@ -129,7 +135,7 @@ public final class SnapshotHolder implements AutoCloseable {
     try {
       long started = System.currentTimeMillis();
       loader.load(latest, dir);
-      install(ModelSnapshot.open(dir));
+      install(ModelSnapshot.open(dir, search));
       LOG.info("serving model version {} (loaded in {} ms)", latest, System.currentTimeMillis() - started);
       refusal = null;
       return true;
