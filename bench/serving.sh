@@ -6,6 +6,7 @@
 # Prints a markdown table for docs/benchmarks.md. Scratch data goes to ${BENCH_DIR:-/tmp/recflow-bench}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 ITEMS="${1:-100000}"
 RATES="${2:-250,500,1000}"
 SECONDS_PER_RATE="${3:-20}"
@@ -24,25 +25,32 @@ if [[ ! -d "$SNAPSHOTS/model-1" ]]; then
   java -Xmx4g -cp "$SERVING_CP" io.recflow.serving.SyntheticSnapshot "$SNAPSHOTS/model-1" "$ITEMS" "$USERS" "$RANK" >&2
 fi
 
+# The approximate index is kept beside the snapshot; without it the server builds it, and logs how long.
+rm -f "$SNAPSHOTS/model-1/ivf.bin"
 bin/recflow serve --set serve.snapshotDir="$SNAPSHOTS" --set recflow.warehouse="$BENCH_DIR/no-warehouse" \
   --set serve.port="$PORT" > "$BENCH_DIR/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { echo "server not ready:" >&2; cat "$BENCH_DIR/serve.log" >&2; exit 1; }
+wait_ready "$PORT" "$BENCH_DIR/serve.log"
+HEALTH="$(curl -s "http://127.0.0.1:$PORT/health")"
+SEARCH="$(grep -o '"search":"[a-z]*"' <<<"$HEALTH" | cut -d'"' -f4)"
+RECALL="$(grep -o '"searchRecallAt10":[0-9.]*' <<<"$HEALTH" | cut -d: -f2)"
+INDEX="$(grep -o 'IVF index of .*' "$BENCH_DIR/serve.log" | head -1 || true)"
 URL="http://127.0.0.1:$PORT/v1/users/u1/recommendations?k=10"
 hey -z 10s -c 4 "$URL" > /dev/null   # warm-up: JIT, caches
 
 echo "## Serving: $ITEMS items x $RANK factors ($(date -u +%Y-%m-%d), $(nproc) cores, bench/serving.sh $ITEMS $RATES $SECONDS_PER_RATE $RANK)"
 echo
+echo "Search: $SEARCH; recall@10 against exact search $RECALL (measured by the server when it opened the snapshot," \
+  "on 200 users' vectors)${INDEX:+; $INDEX}."
+echo
 echo "| offered requests/s | served requests/s | p50 | p99 | non-200 answers | server RSS |"
 echo "|---|---|---|---|---|---|"
 for RATE in ${RATES//,/ }; do
-  # hey paces each of its 8 workers at RATE/8 requests per second.
-  OUT="$(hey -z "${SECONDS_PER_RATE}s" -c 8 -q $(( (RATE + 7) / 8 )) "$URL")"
+  # hey paces each worker at a fixed interval, and its workers fire together: 250 requests/s per
+  # worker (one every 4 ms), at least 2 workers, keeps those bursts small, as independent clients' are.
+  WORKERS=$(( RATE / 250 > 2 ? (RATE + 249) / 250 : 2 ))
+  OUT="$(hey -z "${SECONDS_PER_RATE}s" -c "$WORKERS" -q $(( (RATE + WORKERS - 1) / WORKERS )) "$URL")"
   RPS="$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$OUT")"
   P50="$(awk '/ 50% in/ {printf "%.2f ms", $3 * 1000}' <<<"$OUT")"
   P99="$(awk '/ 99% in/ {printf "%.2f ms", $3 * 1000}' <<<"$OUT")"

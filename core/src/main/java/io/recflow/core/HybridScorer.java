@@ -34,7 +34,7 @@ public final class HybridScorer {
     for (int i = 0; i < cf.length; i++) {
       blended[i] = (float) ((1 - weight) * cf[i] + weight * content[i]);
     }
-    return TopK.byDotProduct(new float[] {1f}, blended, 1, k, excluded);
+    return TopK.byScore(blended, k, excluded);
   }
 
   /** The unit-length mean of the given rows of {@code embeddings}; null when there are none. */

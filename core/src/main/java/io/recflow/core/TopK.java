@@ -34,6 +34,26 @@ public final class TopK {
     return heap.drainBestFirst();
   }
 
+  /**
+   * The indices of the {@code k} highest {@code scores}, best first, skipping indices for which
+   * {@code excluded} is true. Once k candidates are held, a score that cannot enter is rejected
+   * before {@code excluded} is asked, so a scan of a large catalog costs little more than a read.
+   */
+  public static int[] byScore(float[] scores, int k, IntPredicate excluded) {
+    Heap heap = new Heap(Math.min(k, scores.length));
+    for (int i = 0; i < scores.length; i++) {
+      float s = scores[i];
+      // Indices rise, so an equal score loses to the one already held (ties go to the lower index).
+      if (heap.full() && s <= heap.lowest()) {
+        continue;
+      }
+      if (!excluded.test(i)) {
+        heap.offer(i, s);
+      }
+    }
+    return heap.drainBestFirst();
+  }
+
   /** The first {@code k} entries of a precomputed ranking that are not excluded. */
   public static int[] fromRanking(int[] ranking, int k, IntPredicate excluded) {
     int[] out = new int[Math.min(k, ranking.length)];
@@ -55,6 +75,15 @@ public final class TopK {
     Heap(int capacity) {
       idx = new int[capacity];
       score = new float[capacity];
+    }
+
+    boolean full() {
+      return size == idx.length;
+    }
+
+    /** The lowest score held; meaningful when the heap is not empty. */
+    float lowest() {
+      return score[0];
     }
 
     /** a is worse than b: lower score, or equal score and higher index. */

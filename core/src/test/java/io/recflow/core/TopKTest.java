@@ -32,6 +32,18 @@ class TopKTest {
         .sorted(Comparator.comparingDouble((Integer i) -> -scores[i]).thenComparingInt(i -> i))
         .limit(25).mapToInt(Integer::intValue).toArray();
     assertArrayEquals(expected, TopK.byDotProduct(user, items, rank, 25, i -> i % 3 == 0));
+    assertArrayEquals(expected, TopK.byScore(scores, 25, i -> i % 3 == 0));
+  }
+
+  @Test
+  void selectingByScoreBreaksTiesByLowerIndexAndAsksOnlyAboutContenders() {
+    float[] scores = {1, 1, 2, 1, 0, 3};
+    assertArrayEquals(new int[] {5, 2, 0}, TopK.byScore(scores, 3, i -> false));
+    assertArrayEquals(new int[] {5, 0, 1}, TopK.byScore(scores, 3, i -> i == 2));
+    int[] asked = {0};
+    TopK.byScore(new float[] {5, 4, 3, 2, 1}, 2, i -> ++asked[0] < 0);
+    // The first two fill the heap; the rest score lower and are rejected without asking.
+    assertArrayEquals(new int[] {2}, new int[] {asked[0]});
   }
 
   @Test

@@ -11,7 +11,6 @@ import java.util.function.IntPredicate;
  */
 final class ExactTopK {
   static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  private static final float[] ONE = {1f};
   // One score buffer per request thread: a 100k-item catalog would otherwise allocate 400 KB a request.
   private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -28,6 +27,6 @@ final class ExactTopK {
       BUFFER.set(scores);
     }
     SimdDot.scores(user, items.values(), items.rank(), scores);
-    return TopK.byDotProduct(ONE, scores, 1, k, excluded);
+    return TopK.byScore(scores, k, excluded);
   }
 }

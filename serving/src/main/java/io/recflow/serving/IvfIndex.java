@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An approximate top-k index for large catalogs: an inverted file (IVF). Items are clustered by
@@ -23,6 +25,7 @@ import java.util.stream.IntStream;
  * the snapshot directory so a restart reads it instead of building it again.
  */
 final class IvfIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(IvfIndex.class);
   private static final int SAMPLE = 16_384;
   private static final int ITERATIONS = 6;
   private static final String FILE = "ivf.bin";
@@ -48,6 +51,7 @@ final class IvfIndex {
 
   /** Reads the index kept in {@code dir}, or builds it (and keeps it there). */
   static IvfIndex openOrBuild(Path dir, ItemMatrix items, int probes, long seed) throws IOException {
+    long started = System.currentTimeMillis();
     Path file = dir.resolve(FILE);
     if (Files.exists(file)) {
       try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
@@ -58,6 +62,7 @@ final class IvfIndex {
         int[] offsets = readInts(in);
         int[] rows = readInts(in);
         if (rows.length == items.size()) {
+          LOG.info("IVF index of {} items read in {} ms", rows.length, System.currentTimeMillis() - started);
           return new IvfIndex(items, means, offsets, rows, probes);
         }
       }
@@ -73,6 +78,8 @@ final class IvfIndex {
       writeInts(out, built.rows);
     }
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    LOG.info("IVF index of {} items in {} clusters built in {} ms", items.size(), built.offsets.length - 1,
+        System.currentTimeMillis() - started);
     return built;
   }
 
@@ -92,7 +99,7 @@ final class IvfIndex {
     int[] assignment = IntStream.range(0, n).parallel().map(i -> {
       float[] scores = new float[c];
       SimdDot.scores(SphericalKMeans.row(items.values(), i, k), centroids, k, scores);
-      return TopK.byDotProduct(new float[] {1f}, scores, 1, 1, x -> false)[0];
+      return TopK.byScore(scores, 1, x -> false)[0];
     }).toArray();
     int[] offsets = new int[c + 1];
     for (int a : assignment) {
@@ -123,7 +130,7 @@ final class IvfIndex {
     int clusters = offsets.length - 1;
     float[] clusterScores = new float[clusters];
     SimdDot.scores(user, means, rank, clusterScores);
-    int[] probed = TopK.byDotProduct(new float[] {1f}, clusterScores, 1, probes, x -> offsets[x] == offsets[x + 1]);
+    int[] probed = TopK.byScore(clusterScores, probes, x -> offsets[x] == offsets[x + 1]);
     int total = 0;
     for (int cl : probed) {
       total += offsets[cl + 1] - offsets[cl];
@@ -138,7 +145,7 @@ final class IvfIndex {
       System.arraycopy(rows, from, candidates, at, count);
       at += count;
     }
-    int[] best = TopK.byDotProduct(new float[] {1f}, scores, 1, k, i -> excluded.test(candidates[i]));
+    int[] best = TopK.byScore(scores, k, i -> excluded.test(candidates[i]));
     for (int i = 0; i < best.length; i++) {
       best[i] = candidates[best[i]];
     }

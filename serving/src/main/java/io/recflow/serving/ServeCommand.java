@@ -66,8 +66,18 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** A running server: the HTTP app, the served snapshot and the background refreshers. */
-  public record Server(Javalin app, SnapshotHolder holder, EventIntake intake, ScheduledExecutorService timers)
-      implements AutoCloseable {
+  public static final class Server implements AutoCloseable {
+    private final Javalin app;
+    private final SnapshotHolder holder;
+    private final EventIntake intake;
+    private final ScheduledExecutorService timers;
+
+    private Server(Javalin app, SnapshotHolder holder, EventIntake intake, ScheduledExecutorService timers) {
+      this.app = app;
+      this.holder = holder;
+      this.intake = intake;
+      this.timers = timers;
+    }
 
     /** Starts serving what {@code config} names; returns once the port is open. */
     public static Server start(RecflowConfig config) throws Exception {

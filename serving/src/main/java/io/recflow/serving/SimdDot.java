@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Dot products of one user vector with every row of a row-major item matrix, with the JDK's
  * vector API (AVX2/AVX-512 lanes). Scoring 100k items is bound by reading the matrix; these lanes
- * read it 2.5 times faster than the scalar loop (bench/topk.sh). Loaded only when the
+ * read it about three times faster than the scalar loop (bench/topk.sh). Loaded only when the
  * {@code jdk.incubator.vector} module is present (see {@link ExactTopK}).
  */
 final class SimdDot {

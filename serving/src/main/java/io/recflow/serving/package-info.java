@@ -1,8 +1,11 @@
 /**
- * The recommendation server's data side, without Spark: {@link io.recflow.serving.DeltaReader}
- * reads the warehouse with Delta Kernel, {@link io.recflow.serving.SnapshotLoader} copies the
- * newest published model into a RocksDB directory, {@link io.recflow.serving.ModelSnapshot}
- * serves top-k from it, and {@link io.recflow.serving.RecServer} is the HTTP API (Javalin; its
- * first routes: health and a user's recommendations).
+ * The recommendation server, without Spark. {@link io.recflow.serving.ServeCommand} starts it;
+ * {@link io.recflow.serving.RecServer} is the HTTP API (one route table, JSON errors).
+ * {@link io.recflow.serving.DeltaReader} reads the warehouse with Delta Kernel;
+ * {@link io.recflow.serving.SnapshotLoader} copies a published model into RocksDB and
+ * {@link io.recflow.serving.ModelSnapshot} serves it (exact SIMD top-k, or an IVF index for large
+ * catalogs); {@link io.recflow.serving.SnapshotHolder} swaps snapshots under leases; a live overlay
+ * follows the streaming job's vectors and new events; posted events are group-committed to the
+ * stream's landing directory.
  */
 package io.recflow.serving;

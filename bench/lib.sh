@@ -1,0 +1,28 @@
+# Shared by the bench scripts: source it, then call its functions.
+
+# wait_ready PORT LOG: waits (at most 5 minutes) for a server started by bin/recflow serve to answer
+# /ready; on time-out prints its log and fails.
+wait_ready() {
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "the server on port $1 never became ready:" >&2
+  cat "$2" >&2
+  return 1
+}
+
+# run_serving_class FILE CLASS ARGS...: compiles a bench class of package io.recflow.serving against
+# the serving jar and runs it with the vector API. Compiled, not launched from source: the source
+# launcher's class loader would not share the package with the jar, and the kernels are
+# package-private.
+run_serving_class() {
+  local file="$1" class="$2"
+  shift 2
+  local cp classes
+  cp="$(ls serving/target/recflow-serving-*-SNAPSHOT.jar):$(cat serving/target/classpath.txt)"
+  classes="${BENCH_DIR:-/tmp/recflow-bench}/classes-$class"
+  mkdir -p "$classes"
+  javac -nowarn --add-modules jdk.incubator.vector -d "$classes" -cp "$cp" "$file" 2>/dev/null
+  java -Xmx8g --add-modules jdk.incubator.vector -cp "$classes:$cp" "$class" "$@" 2>&1 | grep -v 'incubator'
+}
