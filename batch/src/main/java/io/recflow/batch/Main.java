@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 /** {@code bin/recflow}: one launcher, one subcommand per job. */
 @Command(name = "recflow", mixinStandardHelpOptions = true, version = "recflow 0.1.0",
     description = "Personalised recommendations on Spark, Delta Lake and RocksDB.",
-    footer = "%nThe streaming job has its own launcher in the streaming module: recflow stream --help",
+    footer = "%nThe streaming job and the server have entry points of their own: recflow stream --help, "
+        + "recflow serve --help",
     subcommands = {BatchCommand.class, EvalCommand.class, TuneCommand.class, RecommendCommand.class,
-        GenerateCommand.class, ConfigCommand.class})
+        ModelsCommand.class, GenerateCommand.class, ConfigCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(execute(new Main(), args));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
@@ -59,6 +60,43 @@ public final class ModelRegistry {
       set.put(Col.PUBLISHED_AT, current_timestamp());
     }
     warehouse.delta(Tables.MODELS).update(col(Col.MODEL_VERSION).equalTo(version), set);
+  }
+
+  /**
+   * Makes {@code version} the version readers serve (a rollback, or a roll forward again): it
+   * becomes published and every newer published version withdrawn, in one Delta commit, so a
+   * reader never sees two versions or none. Only a complete version can be published: one that
+   * was published or withdrawn, or, with {@code force}, one the gate rejected.
+   *
+   * @throws IllegalArgumentException when the version does not exist or is not complete
+   */
+  public void publish(long version, boolean force) {
+    String status = status(version).orElseThrow(() -> new IllegalArgumentException("There is no model version "
+        + version + ". 'bin/recflow models list' shows the versions."));
+    boolean complete = status.equals(Status.PUBLISHED) || status.equals(Status.WITHDRAWN)
+        || (force && status.equals(Status.REJECTED));
+    if (!complete) {
+      throw new IllegalArgumentException("Model version " + version + " is " + status + " and cannot be published"
+          + (status.equals(Status.REJECTED) ? ": it did not beat the baseline. Add --force to publish it anyway."
+              : ": its tables are incomplete. Publish a version that is published or withdrawn."));
+    }
+    Column target = col(Col.MODEL_VERSION).equalTo(version);
+    Column newerPublished = col(Col.MODEL_VERSION).gt(version).and(col(Col.STATUS).equalTo(Status.PUBLISHED));
+    Map<String, Column> set = new HashMap<>();
+    set.put(Col.STATUS, when(target, lit(Status.PUBLISHED)).otherwise(lit(Status.WITHDRAWN)));
+    set.put(Col.PUBLISHED_AT, when(target, current_timestamp()).otherwise(col(Col.PUBLISHED_AT)));
+    set.put(Col.NOTE, when(target, col(Col.NOTE)).otherwise(lit("withdrawn: version " + version + " published by an "
+        + "operator")));
+    warehouse.delta(Tables.MODELS).update(target.or(newerPublished), set);
+  }
+
+  /** Every version, newest first: version, status, created_at, published_at, note. */
+  public List<Row> list() {
+    if (!warehouse.exists(Tables.MODELS)) {
+      return List.of();
+    }
+    return warehouse.read(Tables.MODELS).orderBy(col(Col.MODEL_VERSION).desc())
+        .select(Col.MODEL_VERSION, Col.STATUS, Col.CREATED_AT, Col.PUBLISHED_AT, Col.NOTE).collectAsList();
   }
 
   /** The newest published version, if any. */

@@ -137,6 +137,16 @@ public final class RecflowConfig {
     return of(raw, "overrides");
   }
 
+  /**
+   * The streaming job's landing directory: {@code stream.landingDir}, or
+   * {@code <recflow.warehouse>/landing/events} when it is empty. The stream reads it and the
+   * server's event ingest writes it, so both derive it here.
+   */
+  public String landingDir() {
+    String landing = get(Settings.STREAM_LANDING_DIR);
+    return landing.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/events" : landing;
+  }
+
   /** The {@code spark.*} entries, passed to Spark as they are. */
   public Map<String, String> sparkConf() {
     return sparkConf;

@@ -97,5 +97,7 @@ public final class Tables {
     public static final String REJECTED = "rejected";
     /** The run failed part-way; its rows are ignored. */
     public static final String FAILED = "failed";
+    /** Was published, then withdrawn by an operator rolling back to an earlier version. */
+    public static final String WITHDRAWN = "withdrawn";
   }
 }

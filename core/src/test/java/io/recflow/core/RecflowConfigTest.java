@@ -54,4 +54,10 @@ class RecflowConfigTest {
     assertEquals(3, c.get(Settings.ALS_ITERATIONS));
     assertEquals("y", c.sparkConf().get("spark.x"));
   }
+
+  @Test
+  void theLandingDirectoryDefaultsToOneUnderTheWarehouse() {
+    assertEquals("/data/wh/landing/events", RecflowConfig.of(Map.of("recflow.warehouse", "/data/wh/"), "x").landingDir());
+    assertEquals("/in", RecflowConfig.of(Map.of("stream.landingDir", "/in"), "x").landingDir());
+  }
 }

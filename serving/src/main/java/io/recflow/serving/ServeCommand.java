@@ -88,9 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
       SnapshotHolder holder = new SnapshotHolder(Path.of(config.get(Settings.SERVE_SNAPSHOT_DIR)), reader,
           new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)));
       holder.openExisting();
-      String landing = config.get(Settings.STREAM_LANDING_DIR);
-      EventIntake intake = new EventIntake(Path.of(landing.isEmpty() ? warehouse + "/landing/events" : landing),
-          EventValidator.from(config), config.get(Settings.SERVE_MAX_EVENTS));
+      EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
+          config.get(Settings.SERVE_MAX_EVENTS));
       Set<String> keys = Arrays.stream(config.get(Settings.SERVE_API_KEYS).split(",")).map(String::trim)
           .filter(k -> !k.isEmpty()).collect(Collectors.toSet());
       Javalin app = new RecServer(holder, intake, keys, config.get(Settings.SERVE_MAX_BODY_BYTES)).app()

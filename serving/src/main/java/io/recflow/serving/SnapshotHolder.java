@@ -120,16 +120,18 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   /**
-   * Loads and serves the newest published version if it is newer than the served one and was not
-   * refused before; returns whether the served version changed.
+   * Loads and serves the newest published version if it is not the served one and was not refused
+   * before; returns whether the served version changed. The newest published version can also be
+   * an older one, when an operator rolls back by withdrawing the versions after it.
    */
   public synchronized boolean refresh() throws Exception {
     long latest = loader.latestPublished();
     Served now = current.get();
-    if (latest < 0 || (now != null && latest <= now.snapshot.version())
+    if (latest < 0 || (now != null && latest == now.snapshot.version())
         || (refusal != null && refusal.version() == latest)) {
       return false;
     }
+    Files.createDirectories(root);
     Path dir = root.resolve(PREFIX + latest);
     deleteTree(dir);
     try {

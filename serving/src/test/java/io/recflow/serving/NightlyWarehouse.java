@@ -61,6 +61,16 @@ final class NightlyWarehouse {
         "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]", "--conf", "../conf/local.properties");
   }
 
+  /** Runs {@code bin/recflow models ARGS} on {@code warehouse}; returns its output. */
+  static String models(Path warehouse, String... args) throws Exception {
+    path();
+    List<String> all = new ArrayList<>(List.of("models"));
+    all.addAll(Arrays.asList(args));
+    all.addAll(List.of("--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]",
+        "--conf", "../conf/local.properties"));
+    return run("io.recflow.batch.Main", all.toArray(String[]::new));
+  }
+
   /** A private copy of the version-1 warehouse, for a test that changes it. */
   static Path copy() throws Exception {
     Path to = Files.createTempDirectory(root(), "copy-").resolve("warehouse");

@@ -97,6 +97,25 @@ class SnapshotSwapIT {
   }
 
   @Test
+  void anOperatorsRollbackIsServedAtTheNextPoll() throws Exception {
+    Path warehouse = tmp.resolve("rollback");
+    NightlyWarehouse.copyTree(twoNights, warehouse);
+    SnapshotHolder holder = new SnapshotHolder(tmp.resolve("snapshots"), new DeltaReader(warehouse.toString()));
+    assertTrue(holder.refresh());
+    try (SnapshotHolder.Lease l = holder.acquire().orElseThrow()) {
+      assertEquals(2, l.snapshot().version());
+    }
+    String out = NightlyWarehouse.models(warehouse, "publish", "1");
+    assertTrue(out.contains("Model version 1 is published"), out);
+    assertTrue(NightlyWarehouse.models(warehouse, "list").contains("withdrawn"));
+    assertTrue(holder.refresh(), "the rollback to version 1 was not served");
+    try (SnapshotHolder.Lease l = holder.acquire().orElseThrow()) {
+      assertEquals(1, l.snapshot().version());
+    }
+    holder.close();
+  }
+
+  @Test
   void aBrokenVersionIsRefusedAndTheServedOneKeepsServing() throws Exception {
     Path broken = tmp.resolve("broken");
     NightlyWarehouse.copyTree(twoNights, broken);

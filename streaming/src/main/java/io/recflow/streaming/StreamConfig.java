@@ -17,10 +17,9 @@ public record StreamConfig(String source, String landingDir, String checkpointDi
 
   public static StreamConfig from(RecflowConfig c) {
     String warehouse = c.get(Settings.WAREHOUSE).replaceAll("/+$", "");
-    String landing = c.get(Settings.STREAM_LANDING_DIR);
     String checkpoint = c.get(Settings.STREAM_CHECKPOINT_DIR);
     return new StreamConfig(c.get(Settings.STREAM_SOURCE),
-        landing.isBlank() ? warehouse + "/landing/events" : landing,
+        c.landingDir(),
         checkpoint.isBlank() ? warehouse + "/_checkpoints/stream" : checkpoint,
         c.get(Settings.STREAM_KAFKA_SERVERS), c.get(Settings.STREAM_KAFKA_TOPIC),
         c.get(Settings.STREAM_TRIGGER_MILLIS), c.get(Settings.STREAM_SHUFFLE_PARTITIONS),

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# bin/recflow demo: the whole system on the bundled MovieLens data, on this machine. Runs the
+# nightly job, starts the streaming job and the server, shows a user's recommendations, posts a few
+# of that user's ratings through the server, and shows how the recommendations follow. Then it
+# leaves both running and tells how to query them; Ctrl-C stops everything.
+# Options: --port N (default 8080), --no-wait (stop after showing the change, for tests), and any
+# --set key=value, passed to every job.
+set -euo pipefail
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$HOME_DIR"
+PORT=8080
+WAIT=true
+SETS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --port) PORT="$2"; shift 2 ;;
+    --no-wait) WAIT=false; shift ;;
+    --set) SETS+=(--set "$2"); shift 2 ;;
+    *) echo "recflow demo: unknown option $1 (options: --port N, --no-wait, --set key=value)" >&2; exit 2 ;;
+  esac
+done
+USER_ID=189
+KEY="demo-$RANDOM$RANDOM"
+LOGS="$HOME_DIR/logs"
+mkdir -p "$LOGS"
+BASE="http://127.0.0.1:$PORT"
+PIDS=()
+stop() {
+  if [[ ${#PIDS[@]} -gt 0 ]]; then
+    echo "recflow demo: stopping the server and the streaming job..."
+    kill "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+titles() {
+  # The titles of a recommendations answer, numbered; the answer is compact JSON from the server.
+  grep -o '"title":"[^"]*"' | sed 's/"title":"//; s/"$//' | nl -w3 -s'. '
+}
+
+echo "== 1/4 The nightly job: ingest, embeddings, ALS, evaluation, publication (first run about 5 minutes)"
+bin/recflow batch "${SETS[@]}" | tail -n 25
+
+echo
+echo "== 2/4 Starting the streaming job and the server (logs in $LOGS)"
+bin/recflow stream "${SETS[@]}" > "$LOGS/stream.log" 2>&1 &
+PIDS+=($!)
+bin/recflow serve "${SETS[@]}" --set serve.port="$PORT" --set serve.apiKeys="$KEY" > "$LOGS/serve.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 240); do
+  curl -sf "$BASE/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "$BASE/ready" >/dev/null || { echo "the server did not start; see $LOGS/serve.log" >&2; exit 1; }
+
+echo
+echo "== 3/4 User $USER_ID's recommendations now (GET /v1/users/$USER_ID/recommendations):"
+BEFORE="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10")"
+titles <<<"$BEFORE"
+
+echo
+echo "== 4/4 User $USER_ID rates six Pixar and Ghibli films 5 stars (POST /v1/events) ..."
+NOW="$(date +%s)"
+EVENTS="["
+for MOVIE in 6377 68954 60069 50872 4886 5618; do
+  EVENTS+="{\"user_id\":\"$USER_ID\",\"item_id\":\"$MOVIE\",\"event_type\":\"rating\",\"value\":5,\"ts\":$NOW},"
+done
+EVENTS="${EVENTS%,}]"
+curl -sf -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' -d "$EVENTS" "$BASE/v1/events"
+echo
+echo "... the streaming job folds them into the user's vector; waiting for the server to see it."
+AFTER=""
+for _ in $(seq 1 300); do
+  AFTER="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10")"
+  grep -q '"strategy":"live"' <<<"$AFTER" && break
+  sleep 0.5
+done
+if ! grep -q '"strategy":"live"' <<<"$AFTER"; then
+  echo "the live vector did not arrive in 150 s; see $LOGS/stream.log" >&2
+  exit 1
+fi
+echo "User $USER_ID's recommendations after those ratings:"
+titles <<<"$AFTER"
+
+echo
+echo "The server listens on $BASE. Try:"
+echo "  curl '$BASE/v1/users/$USER_ID/recommendations?k=5&explain=true'    # because you liked ..."
+echo "  curl '$BASE/v1/users/someone-new/recommendations?recent=6377,4886'  # a new user's first clicks"
+echo "  curl '$BASE/v1/items/6377/similar?by=content'                      # films like Finding Nemo"
+echo "  curl -H 'X-Api-Key: $KEY' -d '{\"user_id\":\"$USER_ID\",\"item_id\":\"1\",\"event_type\":\"view\",\"ts\":$NOW}' $BASE/v1/events"
+echo "  curl $BASE/metrics | grep recflow_                                  # Prometheus metrics"
+echo "API: $BASE/openapi.json; how it works: docs/serving.md."
+if [[ "$WAIT" == true ]]; then
+  echo "Press Ctrl-C to stop."
+  wait
+fi

@@ -1,0 +1,71 @@
+package io.recflow.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's demo, as a person runs it (bin/recflow demo), on the bundled MovieLens data: the
+ * nightly job, the streaming job and the server start, user 1's recommendations are shown, their
+ * ratings are posted, and the recommendations shown after follow them. Text embeddings are off to
+ * keep the test to a few minutes; everything else is the real path.
+ */
+class DemoIT {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theDemoShowsRecommendationsFollowingTheUsersNewRatings() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path log = tmp.resolve("demo.log");
+    Process demo = new ProcessBuilder("../bin/recflow", "demo", "--no-wait", "--port", Integer.toString(port),
+        "--set", "recflow.warehouse=" + tmp.resolve("warehouse"), "--set", "serve.snapshotDir=" + tmp.resolve("snap"),
+        "--set", "embedding.enabled=false", "--set", "eval.protocols=stratified")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean ended = demo.waitFor(12, TimeUnit.MINUTES);
+    String out = Files.readString(log);
+    if (!ended) {
+      demo.destroy();
+    }
+    System.out.println(out);
+    assertTrue(ended, "the demo did not finish in 12 minutes:\n" + out);
+    assertEquals(0, demo.exitValue(), out);
+    List<String> before = list(out, "recommendations now");
+    List<String> after = list(out, "recommendations after those ratings");
+    assertEquals(10, before.size(), out);
+    assertEquals(10, after.size(), out);
+    assertNotEquals(before, after, out);
+    for (String rated : List.of("Finding Nemo (2003)", "Up (2009)", "Ratatouille (2007)", "Monsters, Inc. (2001)")) {
+      assertFalse(after.contains(rated), "the just-rated " + rated + " is still recommended:\n" + out);
+    }
+    assertTrue(out.contains("The server listens on http://127.0.0.1:" + port), out);
+    assertTrue(out.contains("stopping the server and the streaming job"), out);
+  }
+
+  /** The ten numbered titles printed after the line containing {@code heading}. */
+  private static List<String> list(String out, String heading) {
+    List<String> lines = out.lines().toList();
+    int at = 0;
+    while (at < lines.size() && !lines.get(at).contains(heading)) {
+      at++;
+    }
+    List<String> titles = new ArrayList<>();
+    for (int i = at + 1; i < lines.size() && lines.get(i).matches("\\s*\\d+\\. .*"); i++) {
+      titles.add(lines.get(i).replaceFirst("\\s*\\d+\\. ", ""));
+    }
+    return titles;
+  }
+}
