@@ -7,6 +7,7 @@ import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +22,26 @@ import org.slf4j.LoggerFactory;
  * which override the nightly ones, and the events appended since ({@code events}), which keep
  * each touched user's history (seen items, confidences for explanations) current. Each
  * {@link #catchUp()} reads only the commits it has not read yet.
+ *
+ * <p>The stream commits a batch's events and vectors separately, in either order. A vector is
+ * therefore served only once the user's history holds the events it was computed from (its
+ * last_event_ts), so a user never gets a new vector beside an old list of seen items, such as an
+ * item bought a second ago recommended again.
  */
 final class LiveState {
   private static final Logger LOG = LoggerFactory.getLogger(LiveState.class);
   private static final List<String> VECTOR_COLUMNS =
-      List.of(Col.USER_ID, Col.MODEL_VERSION, Col.VECTOR, Col.WRITTEN_AT);
+      List.of(Col.USER_ID, Col.MODEL_VERSION, Col.VECTOR, Col.WRITTEN_AT, Col.LAST_EVENT_TS);
+  /** A vector waits at most this long for its events, in case they reach the warehouse another way. */
+  private static final long MAX_WAIT_MILLIS = 30_000;
 
-  private record Live(float[] vector, long writtenAt) {}
+  private record Live(float[] vector, long writtenAt, long lastEventMillis, long seenAtMillis) {}
 
   private final ModelSnapshot snapshot;
   private final DeltaReader reader;
   private final Map<String, Live> vectors = new ConcurrentHashMap<>();
+  /** Vectors read whose events the history does not hold yet; only the catching-up thread uses it. */
+  private final Map<String, Live> pending = new HashMap<>();
   private final Map<String, InterestState> histories = new ConcurrentHashMap<>();
   private long eventsVersion;
   private long vectorsVersion = -1;
@@ -97,14 +107,30 @@ final class LiveState {
       eventsVersion = latestEvents;
       LOG.debug("events {}..{}: {} users' histories updated", from, latestEvents, byUser.size());
     }
+    publishReady(started);
     caughtUpAtMillis = started;
+  }
+
+  /** Serves the pending vectors whose events the histories now hold (or that waited too long). */
+  private void publishReady(long now) throws RocksDBException {
+    Iterator<Map.Entry<String, Live>> it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Live> e = it.next();
+      long newest = history(e.getKey()).map(InterestState::newestTs).orElse(Long.MIN_VALUE);
+      if (newest >= e.getValue().lastEventMillis || now - e.getValue().seenAtMillis > MAX_WAIT_MILLIS) {
+        vectors.merge(e.getKey(), e.getValue(), (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
+        it.remove();
+      }
+    }
   }
 
   private void applyVector(ColumnarBatch b, int i) {
     if (b.getColumnVector(1).getLong(i) != snapshot.version()) {
       return;
     }
-    Live next = new Live(SnapshotLoader.toFloats(b.getColumnVector(2).getArray(i)), b.getColumnVector(3).getLong(i));
-    vectors.merge(b.getColumnVector(0).getString(i), next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
+    // Delta timestamps are microseconds since the epoch.
+    Live next = new Live(SnapshotLoader.toFloats(b.getColumnVector(2).getArray(i)), b.getColumnVector(3).getLong(i),
+        Math.floorDiv(b.getColumnVector(4).getLong(i), 1000), System.currentTimeMillis());
+    pending.merge(b.getColumnVector(0).getString(i), next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
   }
 }
