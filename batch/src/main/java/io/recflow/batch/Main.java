@@ -3,9 +3,11 @@ package io.recflow.batch;
 import io.recflow.core.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** {@code bin/recflow}: one launcher, one subcommand per job. */
-@Command(name = "recflow", mixinStandardHelpOptions = true, version = "recflow 0.1.0",
+// INHERIT: every subcommand takes --help and --version too (bin/recflow batch --help).
+@Command(name = "recflow", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "recflow 0.1.0",
     description = "Personalised recommendations on Spark, Delta Lake and RocksDB.",
     footer = "%nThe streaming job and the server have entry points of their own: recflow stream --help, "
         + "recflow serve --help",
