@@ -92,6 +92,8 @@ echo "  curl '$BASE/v1/items/6377/similar?by=content'                      # fil
 echo "  curl -H 'X-Api-Key: $KEY' -d '{\"user_id\":\"$USER_ID\",\"item_id\":\"1\",\"event_type\":\"view\",\"ts\":$NOW}' $BASE/v1/events"
 echo "  curl $BASE/metrics | grep recflow_                                  # Prometheus metrics"
 echo "API: $BASE/openapi.json; how it works: docs/serving.md."
+echo "The warehouse is in ./warehouse; to look at it in the analyst notebooks: notebooks/install-kernel.sh,"
+echo "then jupyter notebook notebooks/ (docs/notebooks.md)."
 if [[ "$WAIT" == true ]]; then
   echo "Press Ctrl-C to stop."
   wait

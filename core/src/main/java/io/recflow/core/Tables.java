@@ -30,6 +30,10 @@ public final class Tables {
   /** Offline evaluation results. */
   public static final String EVAL_RUNS = "eval_runs";
 
+  /** Every table a warehouse can hold. */
+  public static final java.util.List<String> ALL = java.util.List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
+      MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, EVAL_RUNS, USER_VECTORS_RT);
+
   /** Column names, shared by all tables that have the column. */
   public static final class Col {
     private Col() {}

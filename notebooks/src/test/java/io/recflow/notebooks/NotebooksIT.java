@@ -1,0 +1,191 @@
+package io.recflow.notebooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The notebooks as an analyst meets them: the kernel installed by {@code install-kernel.sh}, every
+ * notebook executed headless by {@code execute.sh} against a warehouse that the real nightly job
+ * wrote (two nights on a synthetic shop, embeddings on), each chart a PNG in the notebook and in its
+ * HTML. The executed notebooks and their HTML stay in {@code target/executed} for people to open.
+ */
+class NotebooksIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path root;
+  private static Path warehouse;
+  private static Map<String, String> env;
+
+  @BeforeAll
+  static void warehouseAndKernel() throws Exception {
+    root = Files.createTempDirectory("recflow-notebooks-");
+    warehouse = root.resolve("warehouse");
+    Path data = root.resolve("data");
+    recflow("generate", "--users", "150", "--items", "400", "--events", "6000", "--out", data.toString());
+    for (String rank : List.of("8", "16")) {
+      recflow("batch", "--input", data.toString(), "--format", "csv", "--conf", "../conf/local.properties",
+          "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]", "--set", "als.rank=" + rank,
+          "--set", "eval.protocols=stratified,chronological,cold-items");
+    }
+    env = Map.of("JUPYTER_DATA_DIR", root.resolve("jupyter").toString(), "RECFLOW_WAREHOUSE", warehouse.toString());
+    String installed = run(env, 5, "./install-kernel.sh");
+    assertTrue(installed.contains("kernel 'recflow' installed"), installed);
+  }
+
+  @Test
+  void everyNotebookRunsOnAFreshWarehouseAndDrawsItsCharts() throws Exception {
+    Path out = Path.of("target/executed").toAbsolutePath();
+    String log = run(env, 20, "./execute.sh", "--out", out.toString());
+    List<Path> notebooks = notebooks();
+    assertTrue(notebooks.size() >= 3, "data exploration, model quality and embeddings notebooks: " + notebooks);
+
+    AnalystSession session = AnalystSession.open(warehouse.toString());
+    String described = session.describe();
+    for (Path notebook : notebooks) {
+      String name = notebook.getFileName().toString().replace(".ipynb", "");
+      assertTrue(log.contains("execute: " + name + " ok"), log);
+      JsonNode executed = JSON.readTree(out.resolve(name + ".ipynb").toFile());
+      assertEquals(displays(JSON.readTree(notebook.toFile())), count(executed, "image/png"),
+          name + ": every display(...) call leaves one PNG chart");
+      assertEquals(0, count(executed, "error"), name + " has no failed cell");
+      String text = text(executed);
+      assertTrue(text.startsWith(described), name + " reads the warehouse it was pointed at:\n" + text);
+      String html = Files.readString(out.resolve(name + ".html")).replaceAll("\\s", "");
+      for (String png : pngs(executed)) {
+        assertTrue(html.contains("data:image/png;base64," + png), name + ".html embeds every chart");
+      }
+    }
+
+    long published = session.publishedVersion();
+    Row gate = session.sql("SELECT MAX(IF(model = 'als', value, NULL)), MAX(k) FROM eval_runs WHERE protocol = "
+        + "'stratified' AND metric = 'ndcg' AND model_version = " + published).head();
+    assertEquals(2, published);
+    assertTrue(text(JSON.readTree(out.resolve("model-quality.ipynb").toFile())).contains(String.format(
+        "version %d, stratified: ALS nDCG@%d = %.4f", published, gate.getInt(1), gate.getDouble(0))));
+
+    List<String> cold = session.sql("SELECT i.title FROM item_factors f JOIN items i ON i.item_id = f.id WHERE "
+        + "f.source = 'content' AND f.model_version = " + published + " ORDER BY f.id LIMIT 3").as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertFalse(cold.isEmpty(), "the synthetic shop has items nobody touched");
+    String embeddings = text(JSON.readTree(out.resolve("item-embeddings.ipynb").toFile()));
+    cold.forEach(title -> assertTrue(embeddings.contains(title), "cold item " + title + " is shown"));
+  }
+
+  @Test
+  void aFailingCellFailsTheRun() throws Exception {
+    Path broken = root.resolve("broken.ipynb");
+    Files.writeString(broken, """
+        {"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+                    "source": ["throw new IllegalStateException(\\"broken on purpose\\");"]}],
+         "metadata": {"kernelspec": {"name": "recflow", "display_name": "Java 17 (recflow)", "language": "java"}},
+         "nbformat": 4, "nbformat_minor": 4}""");
+    Finished run = exec(env, 10, "./execute.sh", "--out", root.resolve("broken-out").toString(), broken.toString());
+    assertNotEquals(0, run.exit(), run.output());
+    assertTrue(run.output().contains("execute: broken FAILED") && run.output().contains("broken on purpose"),
+        run.output());
+  }
+
+  private static List<Path> notebooks() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of("."))) {
+      return files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
+    }
+  }
+
+  /** How many code cells' lines call display(...) in a notebook's source. */
+  private static int displays(JsonNode notebook) {
+    int n = 0;
+    for (JsonNode cell : notebook.get("cells")) {
+      for (JsonNode line : cell.get("source")) {
+        n += line.asText().contains("= display(") ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  /** Outputs of a kind: an output_type ("error"), or a MIME type in display data ("image/png"). */
+  private static int count(JsonNode notebook, String kind) {
+    int n = 0;
+    for (JsonNode cell : notebook.get("cells")) {
+      for (JsonNode output : cell.path("outputs")) {
+        n += kind.equals(output.path("output_type").asText()) || output.path("data").has(kind) ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  /** The charts' PNGs, base64 without line breaks. */
+  private static List<String> pngs(JsonNode notebook) {
+    List<String> pngs = new ArrayList<>();
+    for (JsonNode cell : notebook.get("cells")) {
+      for (JsonNode output : cell.path("outputs")) {
+        if (output.path("data").has("image/png")) {
+          pngs.add(output.path("data").path("image/png").asText().replaceAll("\\s", ""));
+        }
+      }
+    }
+    return pngs;
+  }
+
+  /** Everything the cells printed, in order. */
+  private static String text(JsonNode notebook) {
+    StringBuilder b = new StringBuilder();
+    for (JsonNode cell : notebook.get("cells")) {
+      for (JsonNode output : cell.path("outputs")) {
+        output.path("text").forEach(line -> b.append(line.asText()));
+      }
+    }
+    return b.toString();
+  }
+
+  /** Runs a recflow command in a JVM with the batch module's classpath; fails the test if it fails. */
+  private static void recflow(String... args) throws Exception {
+    File jar = Arrays.stream(new File("../batch/target").listFiles((d, n) -> n.startsWith("recflow-batch")
+        && n.endsWith("SNAPSHOT.jar"))).findFirst().orElseThrow(() -> new AssertionError("build batch first"));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g", "-Dlog4j2.configurationFile=../conf/log4j2.properties"));
+    cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
+    cmd.addAll(List.of("-cp", jar.getAbsolutePath() + File.pathSeparator
+        + Files.readString(Path.of("../batch/target/classpath.txt")).trim(), "io.recflow.batch.Main"));
+    cmd.addAll(Arrays.asList(args));
+    run(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 10, cmd.toArray(String[]::new));
+  }
+
+  /** Runs a command to completion; fails the test unless it exits with 0. Returns its output. */
+  private static String run(Map<String, String> env, int minutes, String... cmd) throws Exception {
+    Finished f = exec(env, minutes, cmd);
+    assertEquals(0, f.exit(), String.join(" ", cmd) + " failed:\n" + f.output());
+    return f.output();
+  }
+
+  private record Finished(int exit, String output) {}
+
+  private static Finished exec(Map<String, String> env, int minutes, String... cmd) throws Exception {
+    Path log = Files.createTempFile(root, "cmd-", ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", cmd) + " did not finish in " + minutes + " minutes:\n"
+          + Files.readString(log));
+    }
+    return new Finished(p.exitValue(), Files.readString(log));
+  }
+}
