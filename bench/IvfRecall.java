@@ -1,9 +1,7 @@
 package io.recflow.serving;
 
 import io.recflow.core.ItemMatrix;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -19,13 +17,7 @@ public class IvfRecall {
     int n = Integer.parseInt(args[0]);
     int rank = Integer.parseInt(args[1]);
     Random rnd = new Random(1);
-    List<String> ids = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ids.add("i" + i);
-      vectors.add(gaussian(rnd, rank));
-    }
-    ItemMatrix items = new ItemMatrix(ids, vectors);
+    ItemMatrix items = RandomItems.matrix(n, rank, rnd);
     System.out.println("| probes | recall@10 | index query | index build |");
     System.out.println("|---|---|---|---|");
     for (String p : args[2].split(",")) {
@@ -36,7 +28,7 @@ public class IvfRecall {
       long nanos = 0;
       int queries = 200;
       for (int q = 0; q < queries; q++) {
-        float[] user = gaussian(rnd, rank);
+        float[] user = RandomItems.vector(rank, rnd);
         Set<Integer> exact = new HashSet<>();
         for (int row : ExactTopK.topK(items, user, 10, r -> false)) {
           exact.add(row);
@@ -51,13 +43,5 @@ public class IvfRecall {
       System.out.printf("| %s | %.3f | %.2f ms | %.1f s |%n", p, found / (10.0 * queries), nanos / 1e6 / queries,
           build / 1000.0);
     }
-  }
-
-  private static float[] gaussian(Random rnd, int rank) {
-    float[] v = new float[rank];
-    for (int f = 0; f < rank; f++) {
-      v[f] = (float) rnd.nextGaussian();
-    }
-    return v;
   }
 }

@@ -2,8 +2,7 @@ package io.recflow.serving;
 
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.TopK;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -17,19 +16,8 @@ public class TopKBench {
   public static void main(String[] args) {
     int n = Integer.parseInt(args[0]);
     int rank = Integer.parseInt(args[1]);
-    Random rnd = new Random(1);
-    List<String> ids = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      float[] v = new float[rank];
-      for (int f = 0; f < rank; f++) {
-        v[f] = (float) rnd.nextGaussian();
-      }
-      ids.add("i" + i);
-      vectors.add(v);
-    }
-    ItemMatrix items = new ItemMatrix(ids, vectors);
-    float[] user = vectors.get(7).clone();
+    ItemMatrix items = RandomItems.matrix(n, rank, new Random(1));
+    float[] user = Arrays.copyOfRange(items.values(), 7 * rank, 8 * rank);
     float[] scores = new float[n];
     String[] names = {"scalar loop (core TopK)", "SIMD scores only", "SIMD scores + generic heap",
         "SIMD scores + score-first heap (ExactTopK)"};

@@ -12,8 +12,8 @@ wait_ready() {
   return 1
 }
 
-# run_serving_class FILE CLASS ARGS...: compiles a bench class of package io.recflow.serving against
-# the serving jar and runs it with the vector API. Compiled, not launched from source: the source
+# run_serving_class FILE CLASS ARGS...: compiles a bench class of package io.recflow.serving (with
+# bench/RandomItems.java) against the serving jar and runs it with the vector API. Compiled, not launched from source: the source
 # launcher's class loader would not share the package with the jar, and the kernels are
 # package-private.
 run_serving_class() {
@@ -23,6 +23,6 @@ run_serving_class() {
   cp="$(ls serving/target/recflow-serving-*-SNAPSHOT.jar):$(cat serving/target/classpath.txt)"
   classes="${BENCH_DIR:-/tmp/recflow-bench}/classes-$class"
   mkdir -p "$classes"
-  javac -nowarn --add-modules jdk.incubator.vector -d "$classes" -cp "$cp" "$file" 2>/dev/null
+  javac -nowarn --add-modules jdk.incubator.vector -d "$classes" -cp "$cp" "$file" bench/RandomItems.java 2>/dev/null
   java -Xmx8g --add-modules jdk.incubator.vector -cp "$classes:$cp" "$class" "$@" 2>&1 | grep -v 'incubator'
 }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The server's metrics in Prometheus' text format (GET /metrics): request latency histograms by
@@ -19,11 +20,8 @@ final class ServerMetrics {
   private final Counter eventsRejected;
 
   ServerMetrics(SnapshotHolder holder) {
-    Gauge.builder("recflow_snapshot_model_version", holder, h -> h.acquire().map(l -> {
-      try (l) {
-        return (double) l.snapshot().version();
-      }
-    }).orElse(-1.0)).description("Model version being served; -1 before the first is loaded").register(registry);
+    Gauge.builder("recflow_snapshot_model_version", holder, h -> ofServed(h, s -> s.version(), -1.0))
+        .description("Model version being served; -1 before the first is loaded").register(registry);
     Gauge.builder("recflow_snapshot_age_seconds", holder,
             h -> h.loadedAtMillis() == 0 ? Double.NaN : (System.currentTimeMillis() - h.loadedAtMillis()) / 1000.0)
         .description("Seconds since the served snapshot was opened").register(registry);
@@ -31,11 +29,8 @@ final class ServerMetrics {
             : (System.currentTimeMillis() - h.liveCaughtUpAtMillis()) / 1000.0)
         .description("Seconds since live vectors and events were last read up to the newest table version")
         .register(registry);
-    Gauge.builder("recflow_search_recall_at_10", holder, h -> h.acquire().map(l -> {
-      try (l) {
-        return l.snapshot().searchRecall();
-      }
-    }).orElse(Double.NaN)).description("Recall@10 of the approximate index against exact search, measured at load; "
+    Gauge.builder("recflow_search_recall_at_10", holder, h -> ofServed(h, ModelSnapshot::searchRecall, Double.NaN))
+        .description("Recall@10 of the approximate index against exact search, measured at load; "
         + "1 for exact search").register(registry);
     Gauge.builder("recflow_model_refused", holder, h -> h.refusal().isPresent() ? 1 : 0)
         .description("1 when the newest published version was refused (see /health)").register(registry);
@@ -43,6 +38,15 @@ final class ServerMetrics {
         + "directory").register(registry);
     eventsRejected = Counter.builder("recflow_events_rejected").description("Posted events rejected as invalid")
         .register(registry);
+  }
+
+  /** A figure of the snapshot being served, read under a lease so that a swap cannot close it meanwhile. */
+  private static double ofServed(SnapshotHolder holder, ToDoubleFunction<ModelSnapshot> figure, double none) {
+    return holder.acquire().map(l -> {
+      try (l) {
+        return figure.applyAsDouble(l.snapshot());
+      }
+    }).orElse(none);
   }
 
   /** Records one answered request; {@code route} is the route template, not the concrete path. */
