@@ -60,6 +60,9 @@ public final class Charts {
     }
     if (data.getColumnCount() > 8) {
       plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+    } else {
+      plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(1.5f);
+      plot.getDomainAxis().setMaximumCategoryLabelLines(2);
     }
     return render(chart);
   }
