@@ -25,7 +25,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Charts of query results as images, which the notebook kernel shows as PNG
- * ({@code String shown = display(Charts.bars(...));}). Each chart takes the collected rows of a
+ * ({@code shown = display(Charts.bars(...));}). Each chart takes the collected rows of a
  * query and the names of the columns to plot, so a notebook cell is one query and one call.
  * A null series column puts every row in one series.
  */
@@ -34,8 +34,9 @@ public final class Charts {
   public static final List<Color> PALETTE = List.of(new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
       new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7),
       new Color(0x9C755F), new Color(0xBAB0AC));
-  /** Size of every chart, in pixels. */
+  /** Width of every chart, in pixels. */
   public static final int WIDTH = 820;
+  /** Height of every chart, in pixels. */
   public static final int HEIGHT = 440;
 
   private Charts() {}

@@ -142,12 +142,14 @@ class NotebooksIT {
     return pngs;
   }
 
-  /** Everything the cells printed, in order. */
+  /** Everything the cells printed to standard output, in order (log lines go to standard error). */
   private static String text(JsonNode notebook) {
     StringBuilder b = new StringBuilder();
     for (JsonNode cell : notebook.get("cells")) {
       for (JsonNode output : cell.path("outputs")) {
-        output.path("text").forEach(line -> b.append(line.asText()));
+        if ("stdout".equals(output.path("name").asText())) {
+          output.path("text").forEach(line -> b.append(line.asText()));
+        }
       }
     }
     return b.toString();
