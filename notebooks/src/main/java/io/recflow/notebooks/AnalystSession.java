@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A notebook's view of one recflow warehouse: a local SparkSession in the kernel's JVM with every
  * table of the warehouse registered as a SQL view under its own name ({@code events},
- * {@code eval_runs}, ...), so that cells are plain Spark SQL.
+ * {@code eval_runs}, ...), so that cells are plain Spark SQL. The views show each table as it was
+ * when the session was opened; open it again to see what later runs committed.
  *
  * <p>The warehouse is the one named by the {@code RECFLOW_WAREHOUSE} environment variable, else
  * {@code ../warehouse}: where {@code bin/recflow demo} and {@code bin/recflow batch} write with the
@@ -95,8 +96,8 @@ public final class AnalystSession {
   /** The newest published model version: the one the server answers with. */
   public long publishedVersion() {
     return new ModelRegistry(warehouse).latestPublished().orElseThrow(() -> new IllegalStateException(
-        "The warehouse at " + location() + " has no published model version: every nightly run so far was"
-            + " rejected by the gate or failed. See 'bin/recflow models list' and the note of each version."));
+        "The warehouse at " + location() + " has no published model version: every version so far was"
+            + " rejected by the gate, failed or withdrawn. See 'bin/recflow models list' and each version's note."));
   }
 
   /** One line per view with its row count and Delta version, for the top of a notebook. */
