@@ -15,6 +15,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
@@ -96,6 +97,7 @@ public final class Charts {
     JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
         groupCol != null, false, false);
     XYPlot plot = style(chart);
+    plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
     for (int s = 0; s < data.getSeriesCount(); s++) {
       // A group of a few points among many (cold items among warm ones) is drawn larger, to be seen.
       double size = data.getItemCount(s) <= 50 && rows.size() > 200 ? 10 : 5;

@@ -50,6 +50,16 @@ class ChartsTest {
   }
 
   @Test
+  void aLaterScatterGroupIsDrawnOverAnEarlierOne() {
+    Color cold = Charts.PALETTE.get(1);
+    BufferedImage apart = Charts.scatter("t", "x", "y",
+        List.of(row("a", "warm", 1, 1), row("b", "warm", 3, 3), row("c", "cold", 2, 2)), "x", "y", "group");
+    BufferedImage over = Charts.scatter("t", "x", "y",
+        List.of(row("a", "warm", 1, 1), row("b", "warm", 3, 3), row("c", "cold", 1, 1)), "x", "y", "group");
+    assertEquals(pixels(apart, cold), pixels(over, cold), "the cold point is whole on top of the warm one");
+  }
+
+  @Test
   void aTextColumnCannotBePlottedAsANumber() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Charts.bars("t", "name", "y", ROWS, "name", null, "group"));
