@@ -1,5 +1,6 @@
 package io.recflow.batch;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -13,6 +14,7 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.Tables.Col;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +37,8 @@ import org.apache.spark.sql.Row;
  */
 public final class ColdItemEvaluator {
   public static final String PROTOCOL = "cold-items";
+  /** The same held-out items ranked among the whole catalogue, reported under this protocol name. */
+  public static final String IN_CATALOG = "cold-in-catalog";
   private final AlsTrainer.Params params;
   private final int k;
   private final int maxUsers;
@@ -105,14 +109,71 @@ public final class ColdItemEvaluator {
       summaries.get("popularity-oracle").add(oracle, rel);
     }
     List<EvalResult> results = new ArrayList<>();
+    report(PROTOCOL, summaries, results);
+    report(IN_CATALOG, inCatalog(train, factors.items(), projected, vectors, relevant), results);
+    return results;
+  }
+
+  private void report(String protocol, Map<String, MetricSummary> summaries, List<EvalResult> results) {
     summaries.forEach((model, s) -> {
       Map<String, Double> means = s.means();
       for (String metric : List.of("precision", "recall", "ndcg", "map")) {
-        results.add(new EvalResult(PROTOCOL, model, metric, k, means.get(metric)));
+        results.add(new EvalResult(protocol, model, metric, k, means.get(metric)));
       }
-      results.add(new EvalResult(PROTOCOL, model, "users", k, s.users()));
+      results.add(new EvalResult(protocol, model, "users", k, s.users()));
     });
-    return results;
+  }
+
+  /**
+   * The held-out items ranked among every item, as the server ranks them: warm items by their ALS
+   * factors, held-out items by their projected ones, each user's training items excluded. Projected
+   * factors that all lean one way show here (and not among the held-out items alone), because the
+   * held-out items must then beat warm items to be recommended at all.
+   */
+  private Map<String, MetricSummary> inCatalog(Dataset<Row> train, Dataset<Row> warmFactors,
+      Map<String, ItemMatrix> projected, Map<String, float[]> users, Map<String, Set<Integer>> relevantCold) {
+    List<String> ids = new ArrayList<>();
+    List<float[]> warm = new ArrayList<>();
+    for (Row r : warmFactors.select(Col.ID, Col.VECTOR).orderBy(Col.ID).collectAsList()) {
+      ids.add(r.getString(0));
+      warm.add(Vectors.toFloats(r.getList(1)));
+    }
+    Map<String, Integer> warmRow = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      warmRow.put(ids.get(i), i);
+    }
+    Dataset<Row> chosen = train.sparkSession().createDataset(new ArrayList<>(users.keySet()),
+        org.apache.spark.sql.Encoders.STRING()).toDF(Col.USER_ID);
+    Map<String, Set<Integer>> seen = new HashMap<>();
+    for (Row r : train.join(broadcast(chosen), Col.USER_ID).select(Col.USER_ID, Col.ITEM_ID).collectAsList()) {
+      Integer row = warmRow.get(r.getString(1));
+      if (row != null) {
+        seen.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(row);
+      }
+    }
+    Map<String, MetricSummary> summaries = new LinkedHashMap<>();
+    projected.forEach((model, cold) -> {
+      List<String> allIds = new ArrayList<>(ids);
+      List<float[]> all = new ArrayList<>(warm);
+      int rank = warm.get(0).length;
+      for (int i = 0; i < cold.size(); i++) {
+        allIds.add(cold.id(i));
+        // An item the projection could not place (no text) scores 0 everywhere, as among the held-out items.
+        all.add(cold.rank() == rank ? Arrays.copyOfRange(cold.values(), i * rank, (i + 1) * rank) : new float[rank]);
+      }
+      ItemMatrix catalog = new ItemMatrix(allIds, all);
+      MetricSummary summary = new MetricSummary(k, catalog.size(), i -> Set.of());
+      List<String> ordered = new ArrayList<>(relevantCold.keySet());
+      ordered.sort(null);
+      for (String user : ordered) {
+        Set<Integer> relevant = new HashSet<>();
+        relevantCold.get(user).forEach(c -> relevant.add(warm.size() + c));
+        Set<Integer> excluded = seen.getOrDefault(user, Set.of());
+        summary.add(catalog.topK(users.get(user), k, excluded::contains), relevant);
+      }
+      summaries.put(model, summary);
+    });
+    return summaries;
   }
 
   /** The projected factors of the cold items, in {@code ids} order; an item without one scores 0. */

@@ -16,14 +16,14 @@ public final class EvalTable {
   public static String text(List<EvalResult> results) {
     Set<String> metrics = new LinkedHashSet<>();
     Map<String, Map<String, Double>> rows = group(results, metrics);
-    StringBuilder sb = new StringBuilder(String.format("%-14s %-17s", "protocol", "model"));
+    StringBuilder sb = new StringBuilder(String.format("%-16s %-17s", "protocol", "model"));
     for (String m : metrics) {
       sb.append(String.format(" %10s", m.equals("users") ? m : m + "@" + results.get(0).k()));
     }
     sb.append('\n');
     rows.forEach((key, values) -> {
       String[] pm = key.split("\t");
-      sb.append(String.format("%-14s %-17s", pm[0], pm[1]));
+      sb.append(String.format("%-16s %-17s", pm[0], pm[1]));
       for (String m : metrics) {
         Double v = values.get(m);
         sb.append(v == null ? String.format(" %10s", "-")

@@ -7,6 +7,7 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables.Col;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,28 @@ class ColdItemEvaluatorIT {
     assertTrue(value(results, "attributes", "ndcg") > random, "categories alone carry signal here too");
     assertTrue(value(results, "content", "users") > 50);
     assertEquals(value(results, "content", "users"), value(results, "random", "users"));
-    results.forEach(r -> assertEquals(ColdItemEvaluator.PROTOCOL, r.protocol()));
+    results.forEach(r -> assertTrue(Set.of(ColdItemEvaluator.PROTOCOL, ColdItemEvaluator.IN_CATALOG)
+        .contains(r.protocol()), r.toString()));
+
+    // Among the whole catalogue a held-out item can only rank lower than among the held-out items.
+    for (String model : List.of("content", "attributes")) {
+      double among = value(results, ColdItemEvaluator.PROTOCOL, model, "ndcg");
+      double all = value(results, ColdItemEvaluator.IN_CATALOG, model, "ndcg");
+      assertTrue(all <= among + 1e-9, model + ": " + all + " in the catalogue vs " + among + " among held-out");
+      assertEquals(value(results, ColdItemEvaluator.PROTOCOL, model, "users"),
+          value(results, ColdItemEvaluator.IN_CATALOG, model, "users"));
+    }
+    assertTrue(value(results, ColdItemEvaluator.IN_CATALOG, "content", "ndcg") > 0,
+        "content placement lets held-out items into some users' top-k among warm items");
   }
 
   private static double value(List<EvalResult> results, String model, String metric) {
-    return results.stream().filter(r -> r.model().equals(model) && r.metric().equals(metric))
+    return value(results, ColdItemEvaluator.PROTOCOL, model, metric);
+  }
+
+  private static double value(List<EvalResult> results, String protocol, String model, String metric) {
+    return results.stream().filter(r -> r.protocol().equals(protocol) && r.model().equals(model)
+            && r.metric().equals(metric))
         .mapToDouble(EvalResult::value).findFirst().orElseThrow(() -> new AssertionError(model + " " + metric));
   }
 }

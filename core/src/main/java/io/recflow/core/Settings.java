@@ -91,7 +91,9 @@ public final class Settings {
   public static final ConfigKey<Integer> EVAL_K = ConfigKey.ofInt("eval.k", 10, 1, 1000,
       "Length of the ranked lists that are evaluated.");
   public static final ConfigKey<String> EVAL_PROTOCOLS = ConfigKey.ofString("eval.protocols",
-      "stratified,chronological", "Comma-separated protocols the nightly job runs: stratified, chronological, cold-items.");
+      "stratified,chronological",
+      "Comma-separated protocols the nightly job runs: stratified, chronological, cold-items "
+          + "(which also reports cold-in-catalog).");
   public static final ConfigKey<Integer> EVAL_MAX_USERS = ConfigKey.ofInt("eval.maxUsers", 10000, 10, 10_000_000,
       "At most this many test users are scored (a seeded sample), which bounds evaluation time.");
   public static final ConfigKey<Integer> EVAL_SEED = ConfigKey.ofInt("eval.seed", 42, Integer.MIN_VALUE,
