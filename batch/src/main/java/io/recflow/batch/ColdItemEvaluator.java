@@ -31,9 +31,10 @@ import org.apache.spark.sql.Row;
  * A seeded tenth of the items and all their interactions are held out; ALS trains on the rest;
  * the held-out items get factors from their text (content projection) or from their attributes
  * alone (attribute projection), and for every user who interacted with them, the held-out items
- * are ranked among themselves. Random ranking is the floor. Popularity of the held-out items is
- * reported as {@code popularity-oracle}: it peeks at the held-out interactions, so it is an upper
- * reference, not a baseline.
+ * are ranked among themselves, and (reported as {@value #IN_CATALOG}) among the whole catalogue.
+ * Random ranking is the floor. Popularity of the held-out items is reported as
+ * {@code popularity-oracle}: it peeks at the held-out interactions, so it is an upper reference,
+ * not a baseline.
  */
 public final class ColdItemEvaluator {
   public static final String PROTOCOL = "cold-items";
