@@ -12,9 +12,9 @@ import io.recflow.core.ItemMatrix;
 import io.recflow.core.MetricSummary;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.SphericalKMeans;
 import io.recflow.core.Tables.Col;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -139,39 +140,39 @@ public final class ColdItemEvaluator {
       ids.add(r.getString(0));
       warm.add(Vectors.toFloats(r.getList(1)));
     }
-    Map<String, Integer> warmRow = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      warmRow.put(ids.get(i), i);
-    }
+    ItemMatrix warmItems = new ItemMatrix(ids, warm);
     Dataset<Row> chosen = train.sparkSession().createDataset(new ArrayList<>(users.keySet()),
         org.apache.spark.sql.Encoders.STRING()).toDF(Col.USER_ID);
     Map<String, Set<Integer>> seen = new HashMap<>();
     for (Row r : train.join(broadcast(chosen), Col.USER_ID).select(Col.USER_ID, Col.ITEM_ID).collectAsList()) {
-      Integer row = warmRow.get(r.getString(1));
-      if (row != null) {
+      int row = warmItems.row(r.getString(1));
+      if (row >= 0) {
         seen.computeIfAbsent(r.getString(0), u -> new HashSet<>()).add(row);
       }
     }
+    // Held-out items follow the warm ones in the catalogue, so their rows shift by the warm count.
+    Map<String, Set<Integer>> relevant = new TreeMap<>();
+    relevantCold.forEach((user, rows) -> {
+      Set<Integer> shifted = new HashSet<>();
+      rows.forEach(c -> shifted.add(warmItems.size() + c));
+      relevant.put(user, shifted);
+    });
+    int rank = warmItems.rank();
     Map<String, MetricSummary> summaries = new LinkedHashMap<>();
     projected.forEach((model, cold) -> {
       List<String> allIds = new ArrayList<>(ids);
       List<float[]> all = new ArrayList<>(warm);
-      int rank = warm.get(0).length;
       for (int i = 0; i < cold.size(); i++) {
         allIds.add(cold.id(i));
         // An item the projection could not place (no text) scores 0 everywhere, as among the held-out items.
-        all.add(cold.rank() == rank ? Arrays.copyOfRange(cold.values(), i * rank, (i + 1) * rank) : new float[rank]);
+        all.add(cold.rank() == rank ? SphericalKMeans.row(cold.values(), i, rank) : new float[rank]);
       }
       ItemMatrix catalog = new ItemMatrix(allIds, all);
       MetricSummary summary = new MetricSummary(k, catalog.size(), i -> Set.of());
-      List<String> ordered = new ArrayList<>(relevantCold.keySet());
-      ordered.sort(null);
-      for (String user : ordered) {
-        Set<Integer> relevant = new HashSet<>();
-        relevantCold.get(user).forEach(c -> relevant.add(warm.size() + c));
+      relevant.forEach((user, rel) -> {
         Set<Integer> excluded = seen.getOrDefault(user, Set.of());
-        summary.add(catalog.topK(users.get(user), k, excluded::contains), relevant);
-      }
+        summary.add(catalog.topK(users.get(user), k, excluded::contains), rel);
+      });
       summaries.put(model, summary);
     });
     return summaries;
