@@ -13,9 +13,9 @@ wait_ready() {
 }
 
 # run_serving_class FILE CLASS ARGS...: compiles a bench class of package io.recflow.serving (with
-# bench/RandomItems.java) against the serving jar and runs it with the vector API. Compiled, not launched from source: the source
-# launcher's class loader would not share the package with the jar, and the kernels are
-# package-private.
+# bench/RandomItems.java) against the serving jar and runs it with the vector API. Compiled, not
+# launched from source: the source launcher's class loader would not share the package with the
+# jar, and the kernels are package-private.
 run_serving_class() {
   local file="$1" class="$2"
   shift 2

@@ -1,5 +1,7 @@
 package io.recflow.core;
 
+import java.util.List;
+
 /**
  * Names of the Delta tables in a warehouse and of their columns. Every module refers to tables and
  * columns through these constants; the Spark schemas built from them live in the batch module.
@@ -31,7 +33,7 @@ public final class Tables {
   public static final String EVAL_RUNS = "eval_runs";
 
   /** Every table a warehouse can hold. */
-  public static final java.util.List<String> ALL = java.util.List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
+  public static final List<String> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
       MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, EVAL_RUNS, USER_VECTORS_RT);
 
   /** Column names, shared by all tables that have the column. */
