@@ -1,4 +1,4 @@
-import io.recflow.batch.SparkSessions;
+import io.recflow.spark.SparkSessions;
 import io.recflow.core.LandingFile;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;

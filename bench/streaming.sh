@@ -22,9 +22,8 @@ JVM_FLAGS=()
 while IFS= read -r flag; do
   [[ -n "$flag" && "$flag" != \#* ]] && JVM_FLAGS+=("$flag")
 done < conf/jvm.flags
-JAR="$(ls streaming/target/recflow-streaming-*-SNAPSHOT.jar | grep -v -- '-app.jar' | head -n 1)"
 echo "## Streaming job ($(date -u +%Y-%m-%d), $(nproc) cores, bench/streaming.sh $RATES $SECONDS_PER_RATE $BACKLOG)"
 echo
 SPARK_LOCAL_IP=127.0.0.1 java -Xmx4g "${JVM_FLAGS[@]}" -Dlog4j2.configurationFile="$PWD/conf/log4j2.properties" \
-  -cp "$JAR:$(cat streaming/target/classpath.txt)" bench/StreamBench.java "$WH" 5000 5000 "$RATES" \
+  -cp "$(cat app/target/classpath.txt)" bench/StreamBench.java "$WH" 5000 5000 "$RATES" \
   "$SECONDS_PER_RATE" "$BACKLOG"

@@ -1,5 +1,26 @@
 package io.recflow.batch;
 
+import io.recflow.core.ModelParams;
+
+import io.recflow.ingest.Ingest;
+import io.recflow.ingest.IngestReport;
+import io.recflow.ingest.Input;
+import io.recflow.ingest.CatalogIngest;
+import io.recflow.training.InterestModel;
+import io.recflow.training.AlsTrainer;
+import io.recflow.training.ContentProjection;
+import io.recflow.training.ItemNeighbors;
+import io.recflow.training.Popularity;
+import io.recflow.training.ItemEmbeddings;
+import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.ColdItemEvaluator;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.evaluation.Splits;
+import io.recflow.publish.Gate;
+import io.recflow.publish.ModelRegistry;
+import io.recflow.spark.Warehouse;
+import io.recflow.spark.Schemas;
+
 import static org.apache.spark.sql.functions.lit;
 
 import io.recflow.core.ConfigException;
@@ -7,6 +28,7 @@ import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
@@ -51,13 +73,14 @@ public final class NightlyJob {
       log.run("embed", () -> new ItemEmbeddings(warehouse, config.get(Settings.EMBEDDING_TEMPLATE))
           .run(catalog.itemsVersion(), now), ItemEmbeddings.Report::toString);
     }
-    AlsTrainer.Params params = AlsTrainer.Params.from(config);
+    ModelParams params = ModelParams.from(config);
     ModelRegistry registry = new ModelRegistry(warehouse);
-    Map<String, Long> inputs = Map.of(Tables.EVENTS, ingest.eventsVersion(), Tables.ITEMS, catalog.itemsVersion());
-    long version = registry.begin(config.asMap(), inputs, now);
+    Map<String, Long> inputs = Map.of(Tables.EVENTS.name(), ingest.eventsVersion(), Tables.ITEMS.name(),
+        catalog.itemsVersion());
+    long version = registry.begin(params, inputs, now);
     try {
       Dataset<Row> interactions = InterestModel.interactions(warehouse.readAt(Tables.EVENTS, ingest.eventsVersion()),
-          InterestWeighting.from(config)).cache();
+          params.weighting()).cache();
       long pairs = log.run("interest", interactions::count, n -> n + " (user, item) pairs");
       Dataset<Row> embeddings = config.get(Settings.EMBEDDING_ENABLED)
           ? warehouse.read(Tables.ITEM_EMBEDDINGS).select(Col.ITEM_ID, Col.VECTOR) : null;
@@ -136,18 +159,8 @@ public final class NightlyJob {
     return protocol + " " + metric + "@" + config.get(Settings.EVAL_K) + " " + byModel;
   }
 
-  private void writeVersioned(String table, Dataset<Row> rows, long version) {
-    warehouse.append(table, rows.withColumn(Col.MODEL_VERSION, lit(version))
-        .select(Arrays.stream(schemaOf(table).fieldNames()).map(org.apache.spark.sql.functions::col)
-            .toArray(org.apache.spark.sql.Column[]::new)), Col.MODEL_VERSION);
-  }
-
-  private static org.apache.spark.sql.types.StructType schemaOf(String table) {
-    return switch (table) {
-      case Tables.POPULARITY -> Schemas.POPULARITY;
-      case Tables.ITEM_NEIGHBORS -> Schemas.ITEM_NEIGHBORS;
-      default -> Schemas.FACTORS;
-    };
+  private void writeVersioned(TableDef table, Dataset<Row> rows, long version) {
+    warehouse.append(table, rows.withColumn(Col.MODEL_VERSION, lit(version)));
   }
 
   /** Similar items by ALS factors and, when there are embeddings, by content; returns the row count. */
@@ -162,7 +175,7 @@ public final class NightlyJob {
           .withColumn(Col.KIND, lit("content")));
     }
     Dataset<Row> all = neighbors;
-    warehouse.ensure(Tables.ITEM_NEIGHBORS, Schemas.ITEM_NEIGHBORS, Col.MODEL_VERSION);
+    warehouse.ensure(Tables.ITEM_NEIGHBORS);
     return warehouse.commitMetrics(Tables.ITEM_NEIGHBORS, () -> writeVersioned(Tables.ITEM_NEIGHBORS, all, version))
         .getOrDefault("numOutputRows", 0L);
   }
@@ -170,7 +183,7 @@ public final class NightlyJob {
   private void writeEvalRuns(List<EvalResult> results, long version, Timestamp now) {
     List<Row> rows = results.stream().map(r -> org.apache.spark.sql.RowFactory.create(version, r.protocol(),
         r.model(), r.metric(), r.k(), r.value(), now)).toList();
-    warehouse.append(Tables.EVAL_RUNS, warehouse.spark().createDataFrame(rows, Schemas.EVAL_RUNS));
+    warehouse.append(Tables.EVAL_RUNS, warehouse.spark().createDataFrame(rows, Schemas.of(Tables.EVAL_RUNS)));
   }
 
   private static Map<String, Double> metrics(List<EvalResult> results) {

@@ -1,5 +1,14 @@
 package io.recflow.batch;
 
+import io.recflow.core.ModelParams;
+import io.recflow.spark.ModelTable;
+import io.recflow.cli.Recommender;
+import io.recflow.ingest.Input;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.publish.ModelRegistry;
+import io.recflow.spark.Warehouse;
+import io.recflow.spark.SparkFixture;
+
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +84,7 @@ class NightlyJobIT {
   void theModelsRowRecordsInputsParamsAndMetrics() {
     Row m = warehouse.read(Tables.MODELS).filter(col(Col.MODEL_VERSION).equalTo(report.modelVersion())).head();
     Map<String, Long> inputs = m.getJavaMap(m.fieldIndex(Col.INPUT_VERSIONS));
-    assertEquals(report.ingest().eventsVersion(), inputs.get(Tables.EVENTS));
+    assertEquals(report.ingest().eventsVersion(), inputs.get(Tables.EVENTS.name()));
     Map<String, String> params = m.getJavaMap(m.fieldIndex(Col.PARAMS));
     assertEquals("16", params.get("als.rank"));
     Map<String, Double> metrics = m.getJavaMap(m.fieldIndex(Col.METRICS));
@@ -86,10 +95,10 @@ class NightlyJobIT {
   @Test
   void aVersionThatIsStillBeingWrittenIsNeverServed() {
     ModelRegistry registry = new ModelRegistry(warehouse);
-    long published = registry.latestPublished().orElseThrow();
-    long unfinished = registry.begin(Map.of(), Map.of(), NOW);
+    long published = new ModelTable(warehouse).latestPublished().orElseThrow();
+    long unfinished = registry.begin(ModelParams.from(config), Map.of(), NOW);
     assertTrue(unfinished > published);
-    assertEquals(published, registry.latestPublished().orElseThrow());
+    assertEquals(published, new ModelTable(warehouse).latestPublished().orElseThrow());
     registry.finish(unfinished, Status.FAILED, Map.of(), "simulated crash");
     assertEquals(published, Recommender.latest(warehouse).orElseThrow().version());
   }

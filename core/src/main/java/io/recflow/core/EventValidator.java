@@ -56,6 +56,9 @@ public final class EventValidator implements Serializable {
 
   /** Validates one raw event received at {@code nowMillis}. */
   public Result validate(RawEvent r, long nowMillis) {
+    if (r.problem() != null) {
+      return reject(r.problem());
+    }
     if (r.userId() == null && r.itemId() == null && r.eventType() == null && r.ts() == null && r.value() == null
         && r.eventId() == null) {
       return reject("record could not be parsed: no field was readable (malformed line?)");

@@ -2,6 +2,7 @@ package io.recflow.core;
 
 import java.io.Serializable;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -65,6 +66,30 @@ public final class InterestWeighting implements Serializable {
   /** One event's contribution to r_ui at reference time {@code refMillis}. */
   public double contribution(EventType type, Double value, long tsMillis, long refMillis) {
     return weight(type, value) * decay(tsMillis, refMillis);
+  }
+
+  /** The weighting under its config keys, as {@link ModelParams} stores it. */
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(Settings.WEIGHT_VIEW.name(), Double.toString(weights.get(EventType.VIEW)));
+    m.put(Settings.WEIGHT_CLICK.name(), Double.toString(weights.get(EventType.CLICK)));
+    m.put(Settings.WEIGHT_CART.name(), Double.toString(weights.get(EventType.CART)));
+    m.put(Settings.WEIGHT_PURCHASE.name(), Double.toString(weights.get(EventType.PURCHASE)));
+    m.put(Settings.WEIGHT_RATING.name(), Double.toString(weights.get(EventType.RATING)));
+    m.put(Settings.RATING_NEUTRAL.name(), Double.toString(ratingNeutral));
+    m.put(Settings.HALF_LIFE_DAYS.name(), Double.toString(halfLifeDays));
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InterestWeighting w && w.weights.equals(weights) && w.ratingNeutral == ratingNeutral
+        && w.halfLifeDays == halfLifeDays;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(weights, ratingNeutral, halfLifeDays);
   }
 
   @Override

@@ -1,40 +1,115 @@
 package io.recflow.core;
 
+import static io.recflow.core.ColumnDef.optional;
+import static io.recflow.core.ColumnDef.required;
+import static io.recflow.core.ColumnType.DATE;
+import static io.recflow.core.ColumnType.DOUBLE;
+import static io.recflow.core.ColumnType.DOUBLE_MAP;
+import static io.recflow.core.ColumnType.FLOAT_ARRAY;
+import static io.recflow.core.ColumnType.INT;
+import static io.recflow.core.ColumnType.LONG;
+import static io.recflow.core.ColumnType.LONG_MAP;
+import static io.recflow.core.ColumnType.STRING;
+import static io.recflow.core.ColumnType.STRING_ARRAY;
+import static io.recflow.core.ColumnType.STRING_MAP;
+import static io.recflow.core.ColumnType.TIMESTAMP;
+
 import java.util.List;
+import java.util.Map;
 
 /**
- * Names of the Delta tables in a warehouse and of their columns. Every module refers to tables and
- * columns through these constants; the Spark schemas built from them live in the batch module.
+ * The warehouse contract: every Delta table recflow reads or writes, defined once with its columns,
+ * partitioning and key, plus the column names and the values of its enumerated columns. Spark
+ * schemas (recflow-spark's {@code Schemas}), the server's Delta Kernel read schemas and
+ * docs/data-model.md are derived from these definitions; tests hold them to it.
  */
 public final class Tables {
   private Tables() {}
 
-  /** Accepted events, partitioned by ingest date. */
-  public static final String EVENTS = "events";
+  /** Accepted events; the input of every model. */
+  public static final TableDef EVENTS = new TableDef("events",
+      "one accepted event; ingest and the stream MERGE or append it once by event_id",
+      List.of(required(Col.EVENT_ID, STRING), required(Col.USER_ID, STRING), required(Col.ITEM_ID, STRING),
+          required(Col.EVENT_TYPE, STRING), optional(Col.VALUE, DOUBLE), required(Col.TS, TIMESTAMP),
+          required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE)),
+      List.of(Col.INGEST_DATE), List.of(Col.EVENT_ID));
+
   /** Rejected input records with the reason, never dropped. */
-  public static final String EVENTS_QUARANTINE = "events_quarantine";
+  public static final TableDef EVENTS_QUARANTINE = new TableDef("events_quarantine",
+      "one rejected input record, verbatim, with where it came from and a reason a person can act on",
+      List.of(optional(Col.RAW, STRING), optional(Col.SOURCE, STRING), optional(Col.REASON, STRING),
+          optional(Col.INGESTED_AT, TIMESTAMP)),
+      List.of(), List.of());
+
   /** The item catalog. */
-  public static final String ITEMS = "items";
-  /** ALS user factors, per model version. */
-  public static final String USER_FACTORS = "user_factors";
-  /** ALS item factors, per model version. */
-  public static final String ITEM_FACTORS = "item_factors";
-  /** Time-decayed item popularity, per model version. */
-  public static final String POPULARITY = "popularity";
+  public static final TableDef ITEMS = new TableDef("items",
+      "one catalog item; updated_at changes only when its title, text or attributes do",
+      List.of(required(Col.ITEM_ID, STRING), optional(Col.TITLE, STRING), optional(Col.TEXT, STRING),
+          optional(Col.ATTRIBUTES, STRING_ARRAY), optional(Col.UPDATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.ITEM_ID));
+
   /** Text embeddings of items, merged by item_id; re-embedded only when their text changes. */
-  public static final String ITEM_EMBEDDINGS = "item_embeddings";
+  public static final TableDef ITEM_EMBEDDINGS = new TableDef("item_embeddings",
+      "an item's text embedding; content_hash (SHA-256 of model and text) decides when to re-embed",
+      List.of(required(Col.ITEM_ID, STRING), required(Col.MODEL_NAME, STRING), required(Col.CONTENT_HASH, STRING),
+          optional(Col.VECTOR, FLOAT_ARRAY), optional(Col.UPDATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.ITEM_ID));
+
+  /** ALS user factors, per model version. */
+  public static final TableDef USER_FACTORS = factors("user_factors", "a user's ALS factor in one model version");
+
+  /** ALS item factors, per model version; cold items are placed by their text. */
+  public static final TableDef ITEM_FACTORS = factors("item_factors",
+      "an item's factor in one model version: learned (source als) or placed by its text (source content)");
+
+  /** Time-decayed item popularity, per model version. */
+  public static final TableDef POPULARITY = new TableDef("popularity",
+      "an item's time-decayed count of users with a positive interest, in one model version",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.ITEM_ID, STRING), optional(Col.SCORE, DOUBLE)),
+      List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.ITEM_ID));
+
   /** The most similar items of each item, by content and by ALS factors, per model version. */
-  public static final String ITEM_NEIGHBORS = "item_neighbors";
+  public static final TableDef ITEM_NEIGHBORS = new TableDef("item_neighbors",
+      "one of an item's most similar items by cosine, of kind content (text) or cf (factors), in one model version",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.ITEM_ID, STRING), required(Col.NEIGHBOR_ID, STRING),
+          optional(Col.SCORE, DOUBLE), required(Col.KIND, STRING)),
+      List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.KIND, Col.ITEM_ID, Col.NEIGHBOR_ID));
+
   /** One row per model version with its parameters, inputs, metrics and status. */
-  public static final String MODELS = "models";
+  public static final TableDef MODELS = new TableDef("models",
+      "one model version: status, the typed parameters it was trained with (ModelParams), the Delta versions "
+          + "of its inputs, its metrics",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.STATUS, STRING), optional(Col.CREATED_AT, TIMESTAMP),
+          optional(Col.PUBLISHED_AT, TIMESTAMP), optional(Col.PARAMS, STRING_MAP),
+          optional(Col.INPUT_VERSIONS, LONG_MAP), optional(Col.METRICS, DOUBLE_MAP), optional(Col.NOTE, STRING)),
+      List.of(), List.of(Col.MODEL_VERSION));
+
   /** Live user vectors from the streaming job, appended per micro-batch; the newest row per user wins. */
-  public static final String USER_VECTORS_RT = "user_vectors_rt";
+  public static final TableDef USER_VECTORS_RT = new TableDef("user_vectors_rt",
+      "a user's exact fold-in against model_version after one micro-batch; the highest batch_id wins",
+      List.of(required(Col.USER_ID, STRING), required(Col.MODEL_VERSION, LONG), required(Col.VECTOR, FLOAT_ARRAY),
+          required(Col.N_ITEMS, INT), required(Col.LAST_EVENT_TS, TIMESTAMP), required(Col.BATCH_ID, LONG),
+          required(Col.WRITTEN_AT, TIMESTAMP)),
+      List.of(), List.of(Col.USER_ID, Col.MODEL_VERSION, Col.BATCH_ID));
+
   /** Offline evaluation results. */
-  public static final String EVAL_RUNS = "eval_runs";
+  public static final TableDef EVAL_RUNS = new TableDef("eval_runs",
+      "one figure of an offline evaluation of one model version",
+      List.of(optional(Col.MODEL_VERSION, LONG), optional(Col.PROTOCOL, STRING), optional(Col.MODEL, STRING),
+          optional(Col.METRIC, STRING), optional(Col.K, INT), optional(Col.VALUE, DOUBLE),
+          optional(Col.CREATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.MODEL_VERSION, Col.PROTOCOL, Col.MODEL, Col.METRIC));
 
   /** Every table a warehouse can hold. */
-  public static final List<String> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
+  public static final List<TableDef> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
       MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, EVAL_RUNS, USER_VECTORS_RT);
+
+  private static TableDef factors(String name, String row) {
+    return new TableDef(name, row,
+        List.of(required(Col.MODEL_VERSION, LONG), required(Col.ID, STRING), optional(Col.VECTOR, FLOAT_ARRAY),
+            required(Col.SOURCE, STRING)),
+        List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.ID));
+  }
 
   /** Column names, shared by all tables that have the column. */
   public static final class Col {
@@ -105,5 +180,19 @@ public final class Tables {
     public static final String FAILED = "failed";
     /** Was published, then withdrawn by an operator rolling back to an earlier version. */
     public static final String WITHDRAWN = "withdrawn";
+
+    /**
+     * The version readers serve, given every version's status: the newest published one, or -1 when
+     * none is. The server (Delta Kernel) and the Spark jobs both decide through this method.
+     */
+    public static long newestPublished(Map<Long, String> statusByVersion) {
+      long newest = -1;
+      for (Map.Entry<Long, String> e : statusByVersion.entrySet()) {
+        if (PUBLISHED.equals(e.getValue())) {
+          newest = Math.max(newest, e.getKey());
+        }
+      }
+      return newest;
+    }
   }
 }

@@ -1,9 +1,10 @@
 package io.recflow.notebooks;
 
-import io.recflow.batch.ModelRegistry;
-import io.recflow.batch.SparkSessions;
-import io.recflow.batch.Warehouse;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,9 @@ public final class AnalystSession {
   public static final String WAREHOUSE_ENV = "RECFLOW_WAREHOUSE";
 
   private final Warehouse warehouse;
-  private final List<String> views;
+  private final List<TableDef> views;
 
-  private AnalystSession(Warehouse warehouse, List<String> views) {
+  private AnalystSession(Warehouse warehouse, List<TableDef> views) {
     this.warehouse = warehouse;
     this.views = views;
   }
@@ -48,7 +49,7 @@ public final class AnalystSession {
   public static AnalystSession open(String location) {
     boolean local = !location.contains("://");
     String root = local ? Path.of(location).toAbsolutePath().normalize().toString() : location;
-    if (local && !Files.isDirectory(Path.of(root, Tables.MODELS))) {
+    if (local && !Files.isDirectory(Path.of(root, Tables.MODELS.name()))) {
       throw new IllegalStateException("No recflow warehouse at " + root + ": it has no '" + Tables.MODELS
           + "' table. The notebooks read what the nightly job writes. Run 'bin/recflow demo' or 'bin/recflow batch'"
           + " first, or set " + WAREHOUSE_ENV + " to a warehouse before starting Jupyter.");
@@ -63,10 +64,10 @@ public final class AnalystSession {
     SparkSession spark = SparkSessions.getOrCreate(config);
     spark.sparkContext().setLogLevel("ERROR");
     Warehouse warehouse = new Warehouse(spark, root);
-    List<String> views = new ArrayList<>();
-    for (String table : Tables.ALL) {
+    List<TableDef> views = new ArrayList<>();
+    for (TableDef table : Tables.ALL) {
       if (warehouse.exists(table)) {
-        warehouse.read(table).createOrReplaceTempView(table);
+        warehouse.read(table).createOrReplaceTempView(table.name());
         views.add(table);
       }
     }
@@ -90,12 +91,12 @@ public final class AnalystSession {
 
   /** The tables this warehouse holds, each registered as a view of that name. */
   public List<String> views() {
-    return views;
+    return views.stream().map(TableDef::name).toList();
   }
 
   /** The newest published model version: the one the server answers with. */
   public long publishedVersion() {
-    return new ModelRegistry(warehouse).latestPublished().orElseThrow(() -> new IllegalStateException(
+    return new ModelTable(warehouse).latestPublished().orElseThrow(() -> new IllegalStateException(
         "The warehouse at " + location() + " has no published model version: every version so far was"
             + " rejected by the gate, failed or withdrawn. See 'bin/recflow models list' and each version's note."));
   }
@@ -103,9 +104,9 @@ public final class AnalystSession {
   /** One line per view with its row count and Delta version, for the top of a notebook. */
   public String describe() {
     StringBuilder b = new StringBuilder("warehouse " + location() + "\n");
-    for (String view : views) {
-      b.append(String.format("  %-18s %,12d rows   Delta version %d%n", view, sql("SELECT * FROM " + view).count(),
-          warehouse.version(view)));
+    for (TableDef view : views) {
+      b.append(String.format("  %-18s %,12d rows   Delta version %d%n", view.name(),
+          sql("SELECT * FROM " + view.name()).count(), warehouse.version(view)));
     }
     return b.toString();
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,16 +155,13 @@ class NotebooksIT {
     return b.toString();
   }
 
-  /** Runs a recflow command in a JVM with the batch module's classpath; fails the test if it fails. */
+  /** Runs a recflow command in a JVM with the app module's classpath, as bin/recflow does; fails the test if it fails. */
   private static void recflow(String... args) throws Exception {
-    File jar = Arrays.stream(new File("../batch/target").listFiles((d, n) -> n.startsWith("recflow-batch")
-        && n.endsWith("SNAPSHOT.jar"))).findFirst().orElseThrow(() -> new AssertionError("build batch first"));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dlog4j2.configurationFile=../conf/log4j2.properties"));
     cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", jar.getAbsolutePath() + File.pathSeparator
-        + Files.readString(Path.of("../batch/target/classpath.txt")).trim(), "io.recflow.batch.Main"));
+    cmd.addAll(List.of("-cp", Files.readString(Path.of("../app/target/classpath.txt")).trim(), "io.recflow.cli.Main"));
     cmd.addAll(Arrays.asList(args));
     run(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 10, cmd.toArray(String[]::new));
   }

@@ -19,10 +19,10 @@ import io.delta.kernel.internal.InternalScanFileUtils;
 import io.delta.kernel.internal.TableImpl;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.internal.util.Utils;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
+import io.recflow.core.TableDef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads the warehouse's Delta tables without Spark, with Delta Kernel: the server's only way into
- * the data the batch and streaming jobs write. A scan hands each selected row to a consumer as a
+ * the data the batch and streaming jobs write. Columns are asked for by name; their types come from
+ * core's warehouse contract (see {@link KernelSchemas}). A scan hands each selected row to a consumer as a
  * (batch, row index) pair, with the columns in the order they were asked for, so that large
  * tables stream into RocksDB without being held in memory.
  */
@@ -47,7 +48,7 @@ public final class DeltaReader {
   }
 
   /** The latest version of a table, or -1 when the table does not exist (yet). */
-  public long version(String table) {
+  public long version(TableDef table) {
     try {
       return Table.forPath(engine, path(table)).getLatestSnapshot(engine).getVersion(engine);
     } catch (TableNotFoundException e) {
@@ -59,7 +60,7 @@ public final class DeltaReader {
    * Passes every row of {@code table} at {@code version} to {@code consumer}, with the given
    * columns at ordinals 0, 1, ... of the batch; returns the number of rows.
    */
-  public long scan(String table, long version, List<String> columns, ObjIntConsumer<ColumnarBatch> consumer) {
+  public long scan(TableDef table, long version, List<String> columns, ObjIntConsumer<ColumnarBatch> consumer) {
     return scan(table, version, columns, Optional.empty(), consumer);
   }
 
@@ -68,7 +69,7 @@ public final class DeltaReader {
    * row where {@code column} equals {@code value}: exact for a partition column (model_version of
    * the factor tables), a hint from file statistics otherwise, so the consumer still checks rows.
    */
-  public long scanWhere(String table, long version, String column, long value, List<String> columns,
+  public long scanWhere(TableDef table, long version, String column, long value, List<String> columns,
                         ObjIntConsumer<ColumnarBatch> consumer) {
     Predicate equals = new Predicate("=", new Column(column), Literal.ofLong(value));
     return scan(table, version, columns, Optional.of(equals), consumer);
@@ -80,14 +81,9 @@ public final class DeltaReader {
    * reads only the new commits' log entries and data files, not the whole table. Partition
    * columns are not in data files and cannot be asked for.
    */
-  public long added(String table, long fromVersion, long toVersion, List<String> columns,
+  public long added(TableDef table, long fromVersion, long toVersion, List<String> columns,
                     ObjIntConsumer<ColumnarBatch> consumer) {
-    StructType schema = Table.forPath(engine, path(table)).getSnapshotAsOfVersion(engine, toVersion).getSchema(engine);
-    List<StructField> fields = new ArrayList<>();
-    for (String c : columns) {
-      fields.add(schema.get(c));
-    }
-    StructType readSchema = new StructType(fields);
+    StructType readSchema = KernelSchemas.read(table, columns);
     List<FileStatus> files = new ArrayList<>();
     TableImpl t = (TableImpl) Table.forPath(engine, path(table));
     try (CloseableIterator<ColumnarBatch> changes = t.getChanges(engine, fromVersion, toVersion, Set.of(DeltaAction.ADD))) {
@@ -128,15 +124,10 @@ public final class DeltaReader {
     return rows;
   }
 
-  private long scan(String table, long version, List<String> columns, Optional<Predicate> filter,
+  private long scan(TableDef table, long version, List<String> columns, Optional<Predicate> filter,
                     ObjIntConsumer<ColumnarBatch> consumer) {
     Snapshot snapshot = Table.forPath(engine, path(table)).getSnapshotAsOfVersion(engine, version);
-    StructType schema = snapshot.getSchema(engine);
-    List<StructField> fields = new ArrayList<>();
-    for (String c : columns) {
-      fields.add(schema.get(c));
-    }
-    ScanBuilder builder = snapshot.getScanBuilder(engine).withReadSchema(engine, new StructType(fields));
+    ScanBuilder builder = snapshot.getScanBuilder(engine).withReadSchema(engine, KernelSchemas.read(table, columns));
     Scan scan = (filter.isPresent() ? builder.withFilter(engine, filter.get()) : builder).build();
     Row state = scan.getScanState(engine);
     StructType physical = ScanStateRow.getPhysicalDataReadSchema(engine, state);
@@ -171,7 +162,7 @@ public final class DeltaReader {
     return rows;
   }
 
-  private String path(String table) {
-    return root + "/" + table;
+  private String path(TableDef table) {
+    return root + "/" + table.name();
   }
 }

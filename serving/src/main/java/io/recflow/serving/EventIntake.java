@@ -1,19 +1,18 @@
 package io.recflow.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.recflow.core.Event;
+import io.recflow.core.EventJson;
 import io.recflow.core.EventValidator;
 import io.recflow.core.LandingFile;
-import io.recflow.core.RawEvent;
-import io.recflow.core.Tables.Col;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes events posted to the server and makes them durable in the streaming job's landing
- * directory before they are acknowledged. Every event of a request is validated with core's
- * {@link EventValidator} first (the same rules as the nightly ingest and the stream); one invalid
+ * directory before they are acknowledged. Every event of a request is read and validated with core's
+ * {@link EventJson} and {@link EventValidator} first (the same code as the nightly ingest and the stream); one invalid
  * event rejects the request, with every event's problem, and nothing of it is written. Valid
  * requests are group-committed: one writer thread takes every request waiting, writes them as one
  * landing file (fsync, atomic rename, fsync of the directory) and then completes them all, so
@@ -30,9 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EventIntake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
-  private static final Set<String> FIELDS =
-      Set.of(Col.EVENT_ID, Col.USER_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.VALUE, Col.TS);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** One event's problem, by its position in the request. */
   record Problem(int index, String reason) {}
@@ -40,10 +37,17 @@ final class EventIntake implements AutoCloseable {
   /** A request that cannot be accepted as it is. */
   static final class Invalid extends Exception {
     final transient List<Problem> problems;
+    /** How many events the request carried, none of which was accepted. */
+    final int events;
 
-    Invalid(List<Problem> problems) {
+    Invalid(List<Problem> problems, int events) {
       super(problems.size() + " invalid event(s)");
       this.problems = problems;
+      this.events = events;
+    }
+
+    Invalid(Problem wholeRequest) {
+      this(List.of(wholeRequest), 1);
     }
   }
 
@@ -67,77 +71,68 @@ final class EventIntake implements AutoCloseable {
     writer.start();
   }
 
-  /** Validates a request body (one event object or an array of them) into events. */
-  List<Event> validate(JsonNode body, long nowMillis) throws Invalid {
-    List<JsonNode> nodes = new ArrayList<>();
-    if (body.isArray()) {
-      body.forEach(nodes::add);
-    } else {
-      nodes.add(body);
-    }
-    if (nodes.isEmpty() || nodes.size() > maxEvents) {
-      throw new Invalid(List.of(new Problem(-1, "a request carries 1 to " + maxEvents + " events, this one "
-          + nodes.size())));
+  /**
+   * Validates a request body, one event object or an array of them, into events. Each event's text
+   * goes through core's {@link EventJson} and {@link EventValidator}, as a line of a file or of the
+   * landing directory does, so the server accepts exactly what the nightly ingest and the stream
+   * accept.
+   */
+  List<Event> validate(String body, long nowMillis) throws Invalid {
+    List<String> records = records(body);
+    if (records.isEmpty() || records.size() > maxEvents) {
+      throw new Invalid(new Problem(-1, "a request carries 1 to " + maxEvents + " events, this one "
+          + records.size()));
     }
     List<Event> events = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      JsonNode n = nodes.get(i);
-      String problem = shape(n);
-      if (problem == null) {
-        EventValidator.Result r = validator.validate(new RawEvent("http", n.toString(), text(n, Col.EVENT_ID),
-            text(n, Col.USER_ID), text(n, Col.ITEM_ID), text(n, Col.EVENT_TYPE), text(n, Col.VALUE), text(n, Col.TS)),
-            nowMillis);
-        problem = r.reason();
-        if (r.accepted()) {
-          events.add(r.event());
-        }
-      }
-      if (problem != null) {
-        problems.add(new Problem(i, problem));
+    for (int i = 0; i < records.size(); i++) {
+      EventValidator.Result r = validator.validate(EventJson.parse("http", records.get(i)), nowMillis);
+      if (r.accepted()) {
+        events.add(r.event());
+      } else {
+        problems.add(new Problem(i, r.reason()));
       }
     }
     if (!problems.isEmpty()) {
-      throw new Invalid(problems);
+      throw new Invalid(problems, records.size());
     }
     return events;
   }
 
-  private static String shape(JsonNode n) {
-    if (!n.isObject()) {
-      return "an event must be a JSON object, not " + n.getNodeType().toString().toLowerCase();
+  /**
+   * The records of a body: the text of each element of a top-level array, exactly as sent, or the
+   * whole body. An array that is not well-formed JSON is one problem for the whole request.
+   */
+  private static List<String> records(String body) throws Invalid {
+    if (!body.stripLeading().startsWith("[")) {
+      return List.of(body);
     }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        return "unknown field '" + f + "' (fields: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")";
+    List<String> records = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(body)) {
+      p.nextToken();
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw new Invalid(new Problem(-1, "not valid JSON: the array is not closed"));
+        }
+        int start = (int) p.currentTokenLocation().getCharOffset();
+        p.skipChildren();
+        records.add(body.substring(start, (int) p.currentLocation().getCharOffset()));
       }
-      JsonNode v = n.get(f);
-      if (!v.isNull() && !v.isValueNode()) {
-        return "field '" + f + "' must be a string or a number";
+      if (p.nextToken() != null) {
+        throw new Invalid(new Problem(-1, "content after the array of events"));
       }
+    } catch (JsonProcessingException e) {
+      throw new Invalid(new Problem(-1, "not valid JSON: " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return null;
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    return records;
   }
 
   /** Makes the events durable in the landing directory; the future completes once they are on disk. */
   CompletableFuture<Void> submit(List<Event> events) {
-    List<String> lines = new ArrayList<>(events.size());
-    for (Event e : events) {
-      ObjectNode o = JSON.createObjectNode();
-      o.put(Col.EVENT_ID, e.eventId()).put(Col.USER_ID, e.userId()).put(Col.ITEM_ID, e.itemId())
-          .put(Col.EVENT_TYPE, e.type().wireName());
-      if (e.value() != null) {
-        o.put(Col.VALUE, e.value());
-      }
-      o.put(Col.TS, Instant.ofEpochMilli(e.tsMillis()).toString());
-      lines.add(o.toString());
-    }
+    List<String> lines = events.stream().map(EventJson::toJson).toList();
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new IllegalStateException("the server is shutting down"));

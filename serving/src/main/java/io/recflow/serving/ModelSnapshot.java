@@ -4,7 +4,7 @@ import io.recflow.core.FoldIn;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
-import io.recflow.core.Settings;
+import io.recflow.core.ModelParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -59,11 +59,9 @@ public final class ModelSnapshot implements AutoCloseable {
     });
     this.items = new ItemMatrix(ids, vectors);
     Set<String> cold = new HashSet<>(SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.COLD_ITEMS))));
-    Map<String, String> params = params();
-    this.weighting = SnapshotLoader.weighting(version, params);
-    this.foldIn = new FoldIn(items, row -> !cold.contains(items.id(row)),
-        Double.parseDouble(params.getOrDefault(Settings.ALS_ALPHA.name(), Settings.ALS_ALPHA.defaultValue().toString())),
-        Double.parseDouble(params.getOrDefault(Settings.ALS_REG.name(), Settings.ALS_REG.defaultValue().toString())));
+    ModelParams params = params();
+    this.weighting = params.weighting();
+    this.foldIn = new FoldIn(items, row -> !cold.contains(items.id(row)), params.alpha(), params.regParam());
     List<Scored> pop = new ArrayList<>();
     for (String id : SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.POPULAR)))) {
       pop.add(new Scored(id, Double.parseDouble(new String(db.get(SnapshotKeys.key(SnapshotKeys.POPULARITY, id))))));
@@ -191,14 +189,14 @@ public final class ModelSnapshot implements AutoCloseable {
     return weighting;
   }
 
-  /** The configuration the model was trained with (models.params). */
-  public Map<String, String> params() throws RocksDBException {
+  /** The parameters the model was trained with (models.params, read by core's ModelParams). */
+  public ModelParams params() throws RocksDBException {
     List<String> flat = SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.PARAMS)));
-    Map<String, String> params = new HashMap<>();
+    Map<String, String> stored = new HashMap<>();
     for (int i = 0; i + 1 < flat.size(); i += 2) {
-      params.put(flat.get(i), flat.get(i + 1));
+      stored.put(flat.get(i), flat.get(i + 1));
     }
-    return params;
+    return ModelParams.fromMap(version, stored);
   }
 
   /** The most popular items, best first: the answer for a user the model does not know. */

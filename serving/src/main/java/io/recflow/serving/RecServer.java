@@ -1,8 +1,5 @@
 package io.recflow.serving;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -35,7 +32,6 @@ public final class RecServer {
   static final int MAX_K = 1000;
   /** Most ids a request's {@code recent} parameter may name. */
   static final int MAX_RECENT = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SnapshotHolder holder;
   private final EventIntake intake;
@@ -181,20 +177,15 @@ public final class RecServer {
     if (apiKeys.stream().noneMatch(k -> MessageDigest.isEqual(k, given))) {
       throw new UnauthorizedResponse(key == null ? "missing X-Api-Key header" : "invalid API key");
     }
-    JsonNode body;
-    try {
-      body = JSON.readTree(ctx.bodyAsBytes());
-    } catch (JsonProcessingException e) {
-      throw new BadRequestResponse("the body is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (body == null || body.isMissingNode()) {
+    String body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+    if (body.isBlank()) {
       throw new BadRequestResponse("the body is empty; send one event object or an array of them");
     }
     List<Event> events;
     try {
       events = intake.validate(body, System.currentTimeMillis());
     } catch (EventIntake.Invalid e) {
-      metrics.eventsRejected(body.isArray() ? body.size() : 1);
+      metrics.eventsRejected(e.events);
       ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "invalid events; none was accepted",
           "status", 400, "problems", e.problems));
       return;

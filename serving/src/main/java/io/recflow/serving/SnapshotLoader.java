@@ -3,13 +3,13 @@ package io.recflow.serving;
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
-import io.recflow.core.ConfigKey;
+import io.recflow.core.ConfigException;
 import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
-import io.recflow.core.RecflowConfig;
-import io.recflow.core.Settings;
+import io.recflow.core.ModelParams;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
@@ -48,13 +48,10 @@ public final class SnapshotLoader {
     if (tableVersion < 0) {
       return -1;
     }
-    long[] newest = {-1};
-    reader.scan(Tables.MODELS, tableVersion, List.of(Col.MODEL_VERSION, Col.STATUS), (b, i) -> {
-      if (Status.PUBLISHED.equals(b.getColumnVector(1).getString(i))) {
-        newest[0] = Math.max(newest[0], b.getColumnVector(0).getLong(i));
-      }
-    });
-    return newest[0];
+    Map<Long, String> statuses = new HashMap<>();
+    reader.scan(Tables.MODELS, tableVersion, List.of(Col.MODEL_VERSION, Col.STATUS),
+        (b, i) -> statuses.put(b.getColumnVector(0).getLong(i), b.getColumnVector(1).getString(i)));
+    return Status.newestPublished(statuses);
   }
 
   /**
@@ -73,7 +70,7 @@ public final class SnapshotLoader {
       items(w);
       embeddings(w);
       neighbors(w, version);
-      long eventsVersion = histories(w, weighting(version, params));
+      long eventsVersion = histories(w, modelParams(version, params).weighting());
       popularity(w, version);
       w.flush();
       db.put(SnapshotKeys.meta(SnapshotKeys.PARAMS), SnapshotKeys.strings(flatten(params)));
@@ -105,19 +102,17 @@ public final class SnapshotLoader {
     return params;
   }
 
-  /** The interest weighting the model was trained with (keys this recflow does not know are ignored). */
-  static InterestWeighting weighting(long version, Map<String, String> params) {
-    Map<String, String> known = new HashMap<>();
-    for (ConfigKey<?> k : Settings.all()) {
-      if (params.containsKey(k.name())) {
-        known.put(k.name(), params.get(k.name()));
-      }
+  /** The typed parameters the model was trained with; a version whose parameters cannot be read is refused. */
+  private static ModelParams modelParams(long version, Map<String, String> stored) {
+    try {
+      return ModelParams.fromMap(version, stored);
+    } catch (ConfigException e) {
+      throw refused(version, e.getMessage());
     }
-    return InterestWeighting.from(RecflowConfig.of(known, "models.params of version " + version));
   }
 
   /** Writes one factor table's vectors for the version; returns their rank, checking all agree. */
-  private int factors(Writer w, long version, String table, byte kind, int expectedRank) throws RocksDBException {
+  private int factors(Writer w, long version, TableDef table, byte kind, int expectedRank) throws RocksDBException {
     int[] rank = {expectedRank};
     List<String> cold = new ArrayList<>();
     long rows = reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,

@@ -3,7 +3,6 @@ package io.recflow.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +34,7 @@ final class NightlyWarehouse {
       root = Files.createTempDirectory("recflow-serving-");
       data = root.resolve("data");
       Path warehouse = root.resolve("warehouse");
-      run("io.recflow.batch.Main", "generate", "--users", "100", "--items", "200", "--events", "5000",
+      run("io.recflow.cli.Main", "generate", "--users", "100", "--items", "200", "--events", "5000",
           "--out", data.toString());
       output = batch(warehouse);
       dir = warehouse;
@@ -56,7 +55,7 @@ final class NightlyWarehouse {
   }
 
   private static String batch(Path warehouse) throws Exception {
-    return run("io.recflow.batch.Main", "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
+    return run("io.recflow.cli.Main", "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
         "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
         "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]", "--conf", "../conf/local.properties");
   }
@@ -68,7 +67,7 @@ final class NightlyWarehouse {
     all.addAll(Arrays.asList(args));
     all.addAll(List.of("--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]",
         "--conf", "../conf/local.properties"));
-    return run("io.recflow.batch.Main", all.toArray(String[]::new));
+    return run("io.recflow.cli.Main", all.toArray(String[]::new));
   }
 
   /** A private copy of the version-1 warehouse, for a test that changes it. */
@@ -109,12 +108,16 @@ final class NightlyWarehouse {
     }
   }
 
-  /** Starts a recflow main class in a JVM with the streaming module's classpath (Spark included). */
+  /**
+   * Starts a recflow main class in a JVM with the app module's classpath (every Spark job, Spark
+   * included), as bin/recflow does.
+   */
   static Process start(Path log, String mainClass, String... args) throws Exception {
-    File jar = Arrays.stream(new File("../streaming/target").listFiles((d, n) -> n.startsWith("recflow-streaming")
-        && n.endsWith("SNAPSHOT.jar"))).findFirst().orElseThrow(() -> new AssertionError("build streaming first"));
-    String cp = jar.getAbsolutePath() + File.pathSeparator
-        + Files.readString(Path.of("../streaming/target/classpath.txt")).trim();
+    Path classpath = Path.of("../app/target/classpath.txt");
+    if (!Files.exists(classpath)) {
+      throw new AssertionError("build the app module first (mvn -B verify builds it before serving)");
+    }
+    String cp = Files.readString(classpath).trim();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g"));
     cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()

@@ -4,10 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.recflow.batch.Schemas;
-import io.recflow.batch.Vectors;
-import io.recflow.batch.Warehouse;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import java.sql.Timestamp;
@@ -75,8 +76,7 @@ final class BatchWriter {
       // a batch takes as long as its slowest commit instead of the sum of all three.
       List<Callable<Void>> writes = new ArrayList<>();
       if (kinds.getOrDefault(StreamRecord.EVENT, 0L) > 0) {
-        writes.add(timed(millis, "events", () -> append(Tables.EVENTS, events(records, now), appId, batchId,
-            Col.INGEST_DATE)));
+        writes.add(timed(millis, "events", () -> append(Tables.EVENTS, events(records, now), appId, batchId)));
       }
       if (kinds.getOrDefault(StreamRecord.QUARANTINE, 0L) > 0) {
         writes.add(timed(millis, "quarantine", () -> append(Tables.EVENTS_QUARANTINE, rejected(records, now), appId,
@@ -85,7 +85,7 @@ final class BatchWriter {
       if (m.isPresent() && kinds.getOrDefault(StreamRecord.USER, 0L) > 0) {
         Dataset<Row> vectors = records.filter(col("kind").equalTo(StreamRecord.USER))
             .mapPartitions(foldIn(m.get().foldIn(), m.get().version(), batchId, now),
-                Encoders.row(Schemas.USER_VECTORS_RT));
+                Encoders.row(Schemas.of(Tables.USER_VECTORS_RT)));
         writes.add(timed(millis, "vectors", () -> append(Tables.USER_VECTORS_RT, vectors, appId, batchId)));
       }
       runAll(writes);
@@ -139,8 +139,10 @@ final class BatchWriter {
     };
   }
 
-  private void append(String table, Dataset<Row> rows, String appId, long batchId, String... partitionBy) {
-    rows.write().format("delta").mode("append").partitionBy(partitionBy)
+  /** Appends idempotently: Delta skips a (txnAppId, txnVersion) it has committed, as after a crash. */
+  private void append(TableDef table, Dataset<Row> rows, String appId, long batchId) {
+    Warehouse.conform(table, rows).write().format("delta").mode("append")
+        .partitionBy(table.partitionBy().toArray(String[]::new))
         .option("txnAppId", appId).option("txnVersion", batchId)
         .save(warehouse.path(table));
   }

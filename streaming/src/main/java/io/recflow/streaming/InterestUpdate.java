@@ -1,6 +1,6 @@
 package io.recflow.streaming;
 
-import io.recflow.batch.Schemas;
+import io.recflow.spark.Schemas;
 import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;

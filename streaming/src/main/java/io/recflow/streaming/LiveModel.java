@@ -2,12 +2,12 @@ package io.recflow.streaming;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.recflow.batch.ModelRegistry;
-import io.recflow.batch.Vectors;
-import io.recflow.batch.Warehouse;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
 import io.recflow.core.ItemMatrix;
-import io.recflow.core.Settings;
+import io.recflow.core.ModelParams;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -54,7 +53,7 @@ final class LiveModel {
     if (logVersion != seenLogVersion) {
       // Reading the registry is a Spark job; a directory listing tells whether it can have changed.
       seenLogVersion = logVersion;
-      new ModelRegistry(warehouse).latestPublished().ifPresent(v -> {
+      new ModelTable(warehouse).latestPublished().ifPresent(v -> {
         if (current == null || current.version() != v) {
           Loaded previous = current;
           current = load(v);
@@ -69,11 +68,9 @@ final class LiveModel {
 
   private Loaded load(long version) {
     long start = System.nanoTime();
-    Map<String, String> params = new ModelRegistry(warehouse).params(version);
-    double alpha = Double.parseDouble(params.getOrDefault(Settings.ALS_ALPHA.name(),
-        String.valueOf(Settings.ALS_ALPHA.defaultValue())));
-    double reg = Double.parseDouble(params.getOrDefault(Settings.ALS_REG.name(),
-        String.valueOf(Settings.ALS_REG.defaultValue())));
+    ModelParams params = new ModelTable(warehouse).params(version);
+    double alpha = params.alpha();
+    double reg = params.regParam();
     List<String> ids = new ArrayList<>();
     List<float[]> vectors = new ArrayList<>();
     Set<Integer> learned = new HashSet<>();

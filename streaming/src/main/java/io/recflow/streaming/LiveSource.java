@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
 
-import io.recflow.batch.GenericInput;
+import io.recflow.spark.EventRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.Path;
@@ -40,7 +40,7 @@ final class LiveSource {
           .load(c.landingDir())
           .withColumn("origin", input_file_name());
     }
-    return GenericInput.rawFromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));
+    return EventRows.fromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));
   }
 
   /** The file source refuses a directory that does not exist; an empty one is a normal start. */

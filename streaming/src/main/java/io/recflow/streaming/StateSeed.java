@@ -1,7 +1,7 @@
 package io.recflow.streaming;
 
-import io.recflow.batch.Schemas;
-import io.recflow.batch.Warehouse;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
@@ -55,7 +55,7 @@ final class StateSeed {
                                                          long dedupWindowMillis) {
     Dataset<Row> events = warehouse.exists(Tables.EVENTS)
         ? warehouse.read(Tables.EVENTS)
-        : warehouse.spark().createDataFrame(List.of(), Schemas.EVENTS);
+        : warehouse.spark().createDataFrame(List.of(), Schemas.of(Tables.EVENTS));
     // Grouped rows carry no schema: the select fixes the positions read below.
     events = events.select(Col.USER_ID, Col.EVENT_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.VALUE, Col.TS);
     MapGroupsFunction<String, Row, Tuple2<String, byte[]>> seed = (user, rows) -> {

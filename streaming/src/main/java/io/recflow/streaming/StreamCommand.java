@@ -1,8 +1,8 @@
 package io.recflow.streaming;
 
-import io.recflow.batch.ConfigOptions;
-import io.recflow.batch.Main;
-import io.recflow.batch.SparkSessions;
+import io.recflow.spark.ConfigOptions;
+import io.recflow.spark.Launcher;
+import io.recflow.spark.SparkSessions;
 import io.recflow.core.RecflowConfig;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +46,6 @@ public final class StreamCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(Main.execute(new StreamCommand(), args));
+    System.exit(Launcher.execute(new StreamCommand(), args));
   }
 }

@@ -1,7 +1,7 @@
 package io.recflow.streaming;
 
-import io.recflow.batch.Ingest;
-import io.recflow.batch.Warehouse;
+import io.recflow.spark.EventRows;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
@@ -40,7 +40,7 @@ public final class StreamJob {
     spark.conf().set("spark.sql.shuffle.partitions", sc.shufflePartitions());
     Warehouse warehouse = Warehouse.of(spark, config);
     InterestWeighting weighting = InterestWeighting.from(config);
-    Dataset<Row> validated = Ingest.validateLive(LiveSource.read(spark, sc), EventValidator.from(config));
+    Dataset<Row> validated = EventRows.validateLive(LiveSource.read(spark, sc), EventValidator.from(config));
     Dataset<StreamRecord> records = validated
         .groupByKey(InterestUpdate.key(), Encoders.STRING())
         .flatMapGroupsWithState(new InterestUpdate(weighting, sc.dedupWindowMillis()), OutputMode.Append(),

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recflow.batch.InterestModel;
-import io.recflow.batch.SparkFixture;
-import io.recflow.batch.Vectors;
-import io.recflow.batch.Warehouse;
+import io.recflow.training.InterestModel;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
@@ -142,7 +142,7 @@ class StreamJobIT {
     List<String> reasons = w.read(Tables.EVENTS_QUARANTINE).select(Col.REASON).collectAsList().stream()
         .map(r -> r.getString(0)).toList();
     assertEquals(quarantineBefore + 5, reasons.size(), reasons.toString());
-    for (String expected : List.of("could not be parsed", "unknown event_type 'teleport'", "missing user_id",
+    for (String expected : List.of("not valid JSON", "unknown event_type 'teleport'", "missing user_id",
         "outside [0.5, 5.0]", "in the future")) {
       assertTrue(reasons.stream().anyMatch(r -> r.contains(expected)), expected + " not among " + reasons);
     }

@@ -2,22 +2,21 @@ package io.recflow.streaming;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.recflow.batch.Input;
-import io.recflow.batch.NightlyJob;
-import io.recflow.batch.SparkFixture;
-import io.recflow.batch.Vectors;
-import io.recflow.batch.Warehouse;
+import io.recflow.cli.Main;
+import io.recflow.spark.Launcher;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import io.recflow.core.LandingFile;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
-import io.recflow.core.Tables.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.apache.spark.sql.Row;
  * handed to each test as its own copy.
  */
 final class TrainedWarehouse {
-  static final Timestamp NOW = Timestamp.from(Instant.parse("2026-01-02T00:00:00Z"));
   private static Path data;
   private static Path template;
 
@@ -67,15 +65,21 @@ final class TrainedWarehouse {
     }
   }
 
-  /** Runs the nightly job on a warehouse and checks that it published a new version. */
+  /**
+   * Runs the nightly job on a warehouse through its command line, as an operator would, and checks
+   * that it published a new version.
+   */
   static long train(Path warehouse) {
-    RecflowConfig config = config(warehouse, Map.of());
     Warehouse w = new Warehouse(SparkFixture.spark(), warehouse.toString());
-    NightlyJob.Report r = new NightlyJob(w, config).run(Input.read(SparkFixture.spark(), config), NOW);
-    if (!r.status().equals(Status.PUBLISHED)) {
-      throw new IllegalStateException("the test model was not published: " + r.note());
+    long before = new ModelTable(w).latestPublished().orElse(0L);
+    List<String> args = new ArrayList<>(List.of("batch"));
+    config(warehouse, Map.of()).asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+    int code = Launcher.execute(new Main(), args.toArray(String[]::new));
+    long after = new ModelTable(w).latestPublished().orElse(0L);
+    if (code != 0 || after <= before) {
+      throw new IllegalStateException("the nightly job did not publish a test model (exit code " + code + ")");
     }
-    return r.modelVersion();
+    return after;
   }
 
   private static synchronized Path data() {

@@ -1,0 +1,71 @@
+package io.recflow.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.recflow.core.Tables.Col;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Train/test splits of (user, item) interactions for offline evaluation. Both are deterministic for
+ * a seed and do not depend on how Spark partitions the data: order within a group comes from a hash
+ * of the pair and the seed, not from {@code rand()}.
+ */
+public final class Splits {
+  private Splits() {}
+
+  /** A split; every pair is in exactly one side. */
+  public record Split(String protocol, Dataset<Row> train, Dataset<Row> test) {}
+
+  /**
+   * Protocol {@code stratified}: each item's interactions are shuffled and the first
+   * round(ratio * n) go to training, as in the Microsoft Recommenders MovieLens benchmark (ratio
+   * 0.75, seed 42). Every test interaction counts as relevant.
+   */
+  public static Split stratifiedByItem(Dataset<Row> interactions, double ratio, int seed) {
+    WindowSpec byItem = Window.partitionBy(Col.ITEM_ID);
+    Dataset<Row> ranked = interactions
+        .withColumn("h", xxhash64(col(Col.USER_ID), col(Col.ITEM_ID), lit(seed)))
+        .withColumn("rn", row_number().over(byItem.orderBy(col("h"), col(Col.USER_ID))))
+        .withColumn("n", count(lit(1)).over(byItem))
+        .withColumn("is_train", col("rn").leq(round(col("n").multiply(ratio))))
+        .drop("h", "rn", "n")
+        .cache();
+    return split("stratified", ranked);
+  }
+
+  /** Protocol {@code chronological}: the newest {@code holdout} share of each user's pairs is held out. */
+  public static Split chronological(Dataset<Row> interactions, double holdout) {
+    WindowSpec byUser = Window.partitionBy(Col.USER_ID);
+    Dataset<Row> ranked = interactions
+        .withColumn("rn", row_number().over(byUser.orderBy(col(Col.TS), col(Col.ITEM_ID))))
+        .withColumn("n", count(lit(1)).over(byUser))
+        .withColumn("is_train", col("rn").leq(col("n").minus(floor(col("n").multiply(holdout)))))
+        .drop("rn", "n")
+        .cache();
+    return split("chronological", ranked);
+  }
+
+  /** The split a protocol name stands for, with the protocol's standard parameters. */
+  public static Split of(String protocol, Dataset<Row> interactions, int seed) {
+    return switch (protocol) {
+      case "stratified" -> stratifiedByItem(interactions, 0.75, seed);
+      case "chronological" -> chronological(interactions, 0.2);
+      default -> throw new IllegalArgumentException("Unknown evaluation protocol '" + protocol
+          + "'; use stratified or chronological.");
+    };
+  }
+
+  private static Split split(String protocol, Dataset<Row> ranked) {
+    return new Split(protocol, ranked.filter(col("is_train")).drop("is_train"),
+        ranked.filter(col("is_train").equalTo(false)).drop("is_train"));
+  }
+}

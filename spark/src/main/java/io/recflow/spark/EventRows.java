@@ -1,0 +1,78 @@
+package io.recflow.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.recflow.core.Event;
+import io.recflow.core.EventJson;
+import io.recflow.core.EventValidator;
+import io.recflow.core.RawEvent;
+import io.recflow.core.Tables.Col;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+
+/**
+ * Events on their way into the warehouse, as Spark rows: JSON lines read by core's
+ * {@link EventJson} (the nightly {@code .jsonl} ingest and the stream both call this), and raw
+ * rows judged by core's {@link EventValidator}, the same two steps the server's event endpoint
+ * takes, so all three accept and reject the same records for the same reasons.
+ */
+public final class EventRows {
+  private EventRows() {}
+
+  /**
+   * JSON-lines text (a string column {@code value}, one event per line) as raw events with the
+   * {@link Schemas#RAW_EVENT} schema, each tagged with {@code source}.
+   */
+  public static Dataset<Row> fromJsonLines(Dataset<Row> lines, Column source) {
+    MapFunction<Row, Row> parse = r -> toRow(EventJson.parse(r.getString(0), r.getString(1)));
+    return lines.select(source.as(Col.SOURCE), col("value").as(Col.RAW))
+        .map(parse, Encoders.row(Schemas.RAW_EVENT));
+  }
+
+  /** Validates raw rows against a fixed time, the nightly ingest's "now". */
+  public static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, long nowMillis) {
+    return validate(raw, v, (LongSupplier & Serializable) () -> nowMillis);
+  }
+
+  /**
+   * Validates raw rows as they are read, against the clock at that moment: the stream's future-time
+   * check is relative to when an event arrives.
+   */
+  public static Dataset<Row> validateLive(Dataset<Row> raw, EventValidator v) {
+    return validate(raw, v, (LongSupplier & Serializable) System::currentTimeMillis);
+  }
+
+  /** Raw rows (schema {@link Schemas#RAW_EVENT}) as rows of {@link Schemas#VALIDATED_EVENT}. */
+  private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, LongSupplier clock) {
+    MapFunction<Row, Row> check = r -> {
+      RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+          r.getString(5), r.getString(6), r.getString(7), r.getString(8));
+      return toRow(v.validate(e, clock.getAsLong()), e);
+    };
+    Column[] rawColumns = Arrays.stream(Schemas.RAW_EVENT.fieldNames()).map(functions::col).toArray(Column[]::new);
+    return raw.select(rawColumns).map(check, Encoders.row(Schemas.VALIDATED_EVENT));
+  }
+
+  private static Row toRow(RawEvent e) {
+    return RowFactory.create(e.source(), e.raw(), e.eventId(), e.userId(), e.itemId(), e.eventType(), e.value(),
+        e.ts(), e.problem());
+  }
+
+  private static Row toRow(EventValidator.Result result, RawEvent raw) {
+    Event e = result.event();
+    if (e == null) {
+      return RowFactory.create(null, null, null, null, null, null, result.reason(), raw.raw(), raw.source());
+    }
+    return RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
+        new Timestamp(e.tsMillis()), null, raw.raw(), raw.source());
+  }
+}

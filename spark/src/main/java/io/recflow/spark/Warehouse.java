@@ -1,0 +1,112 @@
+package io.recflow.spark;
+
+import io.recflow.core.TableDef;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+
+import io.delta.tables.DeltaTable;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Delta tables under one root directory (or object-store prefix). Tables are addressed by path,
+ * not by a metastore, so any reader that knows the root finds them.
+ */
+public final class Warehouse {
+  private final SparkSession spark;
+  private final String root;
+
+  public Warehouse(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  /** The warehouse a run's configuration names. */
+  public static Warehouse of(SparkSession spark, RecflowConfig config) {
+    return new Warehouse(spark, config.get(Settings.WAREHOUSE));
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  /** Where a table lives. */
+  public String path(TableDef table) {
+    return root + "/" + table.name();
+  }
+
+  public boolean exists(TableDef table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Creates the table, empty, with its contract's schema and partitioning, unless it exists. */
+  public void ensure(TableDef table) {
+    if (!exists(table)) {
+      spark.createDataFrame(Collections.emptyList(), Schemas.of(table)).write().format("delta")
+          .partitionBy(table.partitionBy().toArray(String[]::new)).mode("ignore").save(path(table));
+    }
+  }
+
+  /** The current version of a table. */
+  public Dataset<Row> read(TableDef table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** A table as it was at a Delta version: what a model was trained on. */
+  public Dataset<Row> readAt(TableDef table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /** The latest Delta version of a table. */
+  public long version(TableDef table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+  }
+
+  public DeltaTable delta(TableDef table) {
+    return DeltaTable.forPath(spark, path(table));
+  }
+
+  /**
+   * Appends rows to a table, creating it on first use; the rows are put in the contract's column
+   * order and partitioning, so a writer cannot create a table of another shape.
+   */
+  public void append(TableDef table, Dataset<Row> rows) {
+    conform(table, rows).write().format("delta").mode("append")
+        .partitionBy(table.partitionBy().toArray(String[]::new)).save(path(table));
+  }
+
+  /** The rows with exactly the table's columns, in its order. */
+  public static Dataset<Row> conform(TableDef table, Dataset<Row> rows) {
+    return rows.select(table.columnNames().stream().map(functions::col).toArray(Column[]::new));
+  }
+
+  /**
+   * Runs a write and returns the operation metrics of the commit it made (numOutputRows,
+   * numTargetRowsInserted, ...), or an empty map when it committed nothing, as a MERGE that
+   * changes no row does. Metrics come from Delta's own log, not from counting beforehand.
+   */
+  public Map<String, Long> commitMetrics(TableDef table, Runnable write) {
+    long before = version(table);
+    write.run();
+    if (version(table) == before) {
+      return Map.of();
+    }
+    Map<String, String> m = delta(table).history(1).select("operationMetrics").head().getJavaMap(0);
+    Map<String, Long> out = new HashMap<>();
+    if (m != null) {
+      m.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+    }
+    return out;
+  }
+}
