@@ -1,7 +1,7 @@
-import io.recflow.spark.SparkSessions;
 import io.recflow.core.LandingFile;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
+import io.recflow.spark.SparkSessions;
 import io.recflow.streaming.StreamJob;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package io.recflow.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.core.LandingFile;
+import io.recflow.core.Tables;
+import io.recflow.core.Tables.Col;
 import io.recflow.spark.ChildJvm;
 import io.recflow.spark.ModelTable;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
-import io.recflow.core.LandingFile;
-import io.recflow.core.Tables;
-import io.recflow.core.Tables.Col;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

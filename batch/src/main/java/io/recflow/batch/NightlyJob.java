@@ -1,31 +1,10 @@
 package io.recflow.batch;
 
-import io.recflow.core.ModelParams;
-
-import io.recflow.ingest.Ingest;
-import io.recflow.ingest.IngestReport;
-import io.recflow.ingest.Input;
-import io.recflow.ingest.CatalogIngest;
-import io.recflow.training.InterestModel;
-import io.recflow.training.AlsTrainer;
-import io.recflow.training.ContentProjection;
-import io.recflow.training.ItemNeighbors;
-import io.recflow.training.Popularity;
-import io.recflow.training.ItemEmbeddings;
-import io.recflow.evaluation.Evaluator;
-import io.recflow.evaluation.ColdItemEvaluator;
-import io.recflow.evaluation.EvalResult;
-import io.recflow.evaluation.Splits;
-import io.recflow.publish.Gate;
-import io.recflow.publish.ModelRegistry;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.lit;
 
 import io.recflow.core.ConfigException;
 import io.recflow.core.EventValidator;
-import io.recflow.core.InterestWeighting;
+import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.TableDef;
@@ -33,6 +12,24 @@ import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
 import io.recflow.core.Tables.Status;
+import io.recflow.evaluation.ColdItemEvaluator;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.Splits;
+import io.recflow.ingest.CatalogIngest;
+import io.recflow.ingest.Ingest;
+import io.recflow.ingest.IngestReport;
+import io.recflow.ingest.Input;
+import io.recflow.publish.Gate;
+import io.recflow.publish.ModelRegistry;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Warehouse;
+import io.recflow.training.AlsTrainer;
+import io.recflow.training.ContentProjection;
+import io.recflow.training.InterestModel;
+import io.recflow.training.ItemEmbeddings;
+import io.recflow.training.ItemNeighbors;
+import io.recflow.training.Popularity;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;

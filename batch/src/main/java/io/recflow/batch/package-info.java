@@ -1,6 +1,8 @@
 /**
- * The nightly Spark side of recflow: reading and validating input, the Delta warehouse, the
- * user-interest model, ALS training, offline evaluation, model publication, and the
- * {@code bin/recflow} command line. Spark-free logic it relies on lives in {@code io.recflow.core}.
+ * The nightly job end to end ({@code NightlyJob}): ingest, interest model, ALS, cold-item
+ * placement, similar items, popularity, evaluation, gate and publication, each stage timed and
+ * logged. The stages themselves live in {@code io.recflow.ingest}, {@code io.recflow.training},
+ * {@code io.recflow.evaluation} and {@code io.recflow.publish}; this package only orders them and
+ * writes each model version's tables before its status changes.
  */
 package io.recflow.batch;

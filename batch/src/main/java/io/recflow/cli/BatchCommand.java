@@ -1,14 +1,13 @@
 package io.recflow.cli;
 
 import io.recflow.batch.NightlyJob;
-import io.recflow.ingest.Input;
-import io.recflow.evaluation.EvalTable;
-import io.recflow.spark.SparkSessions;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.ConfigOptions;
-
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.evaluation.EvalTable;
+import io.recflow.ingest.Input;
+import io.recflow.spark.ConfigOptions;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,10 +1,9 @@
 package io.recflow.cli;
 
-import io.recflow.spark.ConfigOptions;
-
 import io.recflow.core.ConfigKey;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.spark.ConfigOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

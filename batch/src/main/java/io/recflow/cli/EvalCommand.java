@@ -1,22 +1,22 @@
 package io.recflow.cli;
 
-import io.recflow.ingest.Ingest;
-import io.recflow.ingest.Input;
-import io.recflow.training.InterestModel;
-import io.recflow.training.ItemEmbeddings;
-import io.recflow.evaluation.Evaluator;
-import io.recflow.evaluation.ColdItemEvaluator;
-import io.recflow.evaluation.EvalResult;
-import io.recflow.evaluation.EvalTable;
-import io.recflow.evaluation.Splits;
-import io.recflow.spark.SparkSessions;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.ConfigOptions;
-
 import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.evaluation.ColdItemEvaluator;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.evaluation.EvalTable;
+import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.Splits;
+import io.recflow.ingest.Ingest;
+import io.recflow.ingest.Input;
+import io.recflow.spark.ConfigOptions;
+import io.recflow.spark.Launcher;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
+import io.recflow.training.InterestModel;
+import io.recflow.training.ItemEmbeddings;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +62,7 @@ public final class EvalCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate(config);
     List<EvalResult> results = evaluate(spark, config, Input.read(spark, format, data),
         Arrays.stream(protocol.split(",")).map(String::trim).toList());
-    System.out.println(json ? EvalTable.json(results) : EvalTable.text(results));
+    Launcher.dataOut().println(json ? EvalTable.json(results) : EvalTable.text(results));
     spark.stop();
     return 0;
   }

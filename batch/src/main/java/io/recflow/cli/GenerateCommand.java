@@ -1,7 +1,6 @@
 package io.recflow.cli;
 
 import io.recflow.core.SyntheticData;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

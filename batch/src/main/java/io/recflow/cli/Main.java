@@ -10,8 +10,8 @@ import picocli.CommandLine.ScopeType;
     description = "Personalised recommendations on Spark, Delta Lake and RocksDB.",
     footer = "%nThe streaming job and the server have entry points of their own: recflow stream --help, "
         + "recflow serve --help",
-    subcommands = {BatchCommand.class, EvalCommand.class, TuneCommand.class, RecommendCommand.class,
-        ModelsCommand.class, GenerateCommand.class, ConfigCommand.class})
+    subcommands = {BatchCommand.class, IngestCommand.class, EvalCommand.class, TuneCommand.class,
+        RecommendCommand.class, ModelsCommand.class, GenerateCommand.class, ConfigCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(Launcher.execute(new Main(), args));

@@ -1,17 +1,15 @@
 package io.recflow.cli;
 
-import io.recflow.publish.ModelRegistry;
-import io.recflow.spark.SparkSessions;
-import io.recflow.spark.ModelTable;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.ConfigOptions;
-
 import io.recflow.core.RecflowConfig;
+import io.recflow.publish.ModelRegistry;
+import io.recflow.spark.ConfigOptions;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

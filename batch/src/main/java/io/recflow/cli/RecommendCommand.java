@@ -1,10 +1,9 @@
 package io.recflow.cli;
 
+import io.recflow.core.RecflowConfig;
+import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.SparkSessions;
 import io.recflow.spark.Warehouse;
-import io.recflow.spark.ConfigOptions;
-
-import io.recflow.core.RecflowConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

@@ -1,14 +1,13 @@
 package io.recflow.cli;
 
-import io.recflow.spark.ModelTable;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Vectors;
-
 import static org.apache.spark.sql.functions.col;
 
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,20 +1,17 @@
 package io.recflow.cli;
 
 import io.recflow.core.ModelParams;
-
-import io.recflow.ingest.Input;
-import io.recflow.training.AlsTrainer;
-import io.recflow.training.ItemEmbeddings;
-import io.recflow.evaluation.Evaluator;
-import io.recflow.evaluation.EvalResult;
-import io.recflow.evaluation.EvalTable;
-import io.recflow.evaluation.Splits;
-import io.recflow.spark.SparkSessions;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.ConfigOptions;
-
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.evaluation.EvalTable;
+import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.Splits;
+import io.recflow.ingest.Input;
+import io.recflow.spark.ConfigOptions;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
+import io.recflow.training.ItemEmbeddings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

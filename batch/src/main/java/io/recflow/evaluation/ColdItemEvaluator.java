@@ -1,13 +1,5 @@
 package io.recflow.evaluation;
 
-import io.recflow.core.ModelParams;
-
-import io.recflow.training.AlsTrainer;
-import io.recflow.training.ContentProjection;
-import io.recflow.training.AttributeVectors;
-import io.recflow.training.Popularity;
-import io.recflow.spark.Vectors;
-
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -18,10 +10,16 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.MetricSummary;
+import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.SphericalKMeans;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Vectors;
+import io.recflow.training.AlsTrainer;
+import io.recflow.training.AttributeVectors;
+import io.recflow.training.ContentProjection;
+import io.recflow.training.Popularity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

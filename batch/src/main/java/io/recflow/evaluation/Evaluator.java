@@ -1,10 +1,5 @@
 package io.recflow.evaluation;
 
-import io.recflow.core.ModelParams;
-
-import io.recflow.training.AlsTrainer;
-import io.recflow.spark.Vectors;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -13,10 +8,13 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.recflow.core.HybridScorer;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.MetricSummary;
+import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
-import io.recflow.core.TopK;
 import io.recflow.core.Tables.Col;
+import io.recflow.core.TopK;
+import io.recflow.spark.Vectors;
+import io.recflow.training.AlsTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

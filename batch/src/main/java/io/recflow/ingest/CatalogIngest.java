@@ -1,20 +1,18 @@
 package io.recflow.ingest;
 
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.recflow.core.EventValidator;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.Map;
 import org.apache.spark.sql.Column;

@@ -1,8 +1,5 @@
 package io.recflow.ingest;
 
-import io.recflow.spark.EventRows;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -16,6 +13,8 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import io.recflow.core.EventJson;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.EventRows;
+import io.recflow.spark.Schemas;
 import java.io.File;
 import java.util.Arrays;
 import java.util.List;

@@ -1,31 +1,19 @@
 package io.recflow.ingest;
 
-import io.recflow.spark.EventRows;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.recflow.core.Event;
 import io.recflow.core.EventValidator;
-import io.recflow.core.RawEvent;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
-import java.io.Serializable;
+import io.recflow.spark.EventRows;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
-import java.util.Arrays;
-import java.util.function.LongSupplier;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 
 /**
  * Step 1 of the nightly job: validates raw events, quarantines every rejected one with its reason,

@@ -1,9 +1,8 @@
 package io.recflow.ingest;
 
-import io.recflow.spark.Schemas;
-
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.spark.Schemas;
 import java.io.File;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

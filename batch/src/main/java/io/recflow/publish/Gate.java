@@ -1,9 +1,8 @@
 package io.recflow.publish;
 
-import io.recflow.evaluation.EvalResult;
-
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.evaluation.EvalResult;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,9 +1,5 @@
 package io.recflow.publish;
 
-import io.recflow.spark.ModelTable;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
@@ -15,14 +11,17 @@ import io.recflow.core.ModelParams;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Status;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import scala.collection.JavaConverters;

@@ -3,11 +3,8 @@ package io.recflow.training;
 import static org.apache.spark.sql.functions.col;
 
 import io.recflow.core.ModelParams;
-import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.Tables.Col;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;

@@ -1,11 +1,10 @@
 package io.recflow.training;
 
-import io.recflow.spark.Vectors;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Vectors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,12 @@
 package io.recflow.training;
 
-import io.recflow.spark.Vectors;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.recflow.core.RidgeProjection;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
+import io.recflow.spark.Vectors;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;

@@ -1,17 +1,15 @@
 package io.recflow.training;
 
-import io.recflow.core.Tables;
-
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.embeddings.BGEEmbeddings;
+import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,8 +1,5 @@
 package io.recflow.training;
 
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Schemas;
-
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -13,6 +10,7 @@ import static org.apache.spark.sql.functions.sha2;
 import io.recflow.core.ConfigException;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;

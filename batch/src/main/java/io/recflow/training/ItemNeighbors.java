@@ -1,10 +1,9 @@
 package io.recflow.training;
 
-import io.recflow.spark.Vectors;
-
 import io.recflow.core.SphericalKMeans;
-import io.recflow.core.TopK;
 import io.recflow.core.Tables.Col;
+import io.recflow.core.TopK;
+import io.recflow.spark.Vectors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,23 +1,24 @@
 package io.recflow.batch;
 
-import io.recflow.core.ModelParams;
-import io.recflow.spark.ModelTable;
-import io.recflow.cli.Recommender;
-import io.recflow.ingest.Input;
-import io.recflow.evaluation.EvalResult;
-import io.recflow.publish.ModelRegistry;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.SparkFixture;
-
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.cli.Recommender;
+import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Status;
+import io.recflow.evaluation.EvalResult;
+import io.recflow.ingest.Input;
+import io.recflow.publish.ModelRegistry;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -56,6 +57,22 @@ class NightlyJobIT {
       double hybrid = value(protocol, "hybrid", "ndcg");
       assertTrue(hybrid > pop, protocol + ": the hybrid ranking is evaluated too and beats popularity: " + hybrid);
     }
+  }
+
+  @Test
+  void everyTableOnDiskHasTheContractsColumnsTypesNullabilityAndPartitioning() {
+    int checked = 0;
+    for (TableDef t : Tables.ALL) {
+      if (!warehouse.exists(t)) {
+        continue;
+      }
+      checked++;
+      assertEquals(Schemas.of(t).treeString(), warehouse.read(t).schema().treeString(), t.name());
+      List<String> partitions = warehouse.delta(t).detail().select("partitionColumns").head().getList(0);
+      assertEquals(t.partitionBy(), partitions, t.name());
+    }
+    // All but the stream's table (StreamJobIT checks that one): the nightly job wrote them.
+    assertEquals(Tables.ALL.size() - 1, checked);
   }
 
   private static double value(String protocol, String model, String metric) {

@@ -1,15 +1,14 @@
 package io.recflow.evaluation;
 
-import io.recflow.cli.EvalCommand;
-import io.recflow.ingest.Input;
-import io.recflow.training.EmbeddingModel;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.cli.EvalCommand;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables.Col;
+import io.recflow.ingest.Input;
+import io.recflow.spark.SparkFixture;
+import io.recflow.training.EmbeddingModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

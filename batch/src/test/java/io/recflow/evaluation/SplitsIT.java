@@ -1,11 +1,10 @@
 package io.recflow.evaluation;
 
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.SparkFixture;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,14 +1,13 @@
 package io.recflow.ingest;
 
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.EventValidator;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;

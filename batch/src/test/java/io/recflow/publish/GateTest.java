@@ -1,12 +1,11 @@
 package io.recflow.publish;
 
-import io.recflow.evaluation.EvalResult;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.RecflowConfig;
+import io.recflow.evaluation.EvalResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,22 +1,21 @@
 package io.recflow.publish;
 
-import io.recflow.spark.ModelTable;
-
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recflow.core.Tables.Status;
 import io.recflow.core.ModelParams;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.core.Tables.Status;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Operators publish an earlier version to roll back, and a later one to roll forward again. */

@@ -1,18 +1,17 @@
 package io.recflow.training;
 
-import io.recflow.batch.NightlyJob;
-import io.recflow.cli.Recommender;
-import io.recflow.ingest.Input;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.SparkFixture;
-
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.batch.NightlyJob;
+import io.recflow.cli.Recommender;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
+import io.recflow.ingest.Input;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;

@@ -1,20 +1,18 @@
 package io.recflow.training;
 
-import io.recflow.core.ModelParams;
-
-import io.recflow.ingest.Ingest;
-import io.recflow.ingest.Input;
-import io.recflow.spark.Vectors;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.FoldIn;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
+import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables.Col;
+import io.recflow.ingest.Ingest;
+import io.recflow.ingest.Input;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,14 +1,12 @@
 package io.recflow.training;
 
-import io.recflow.core.Tables;
-
-import io.recflow.spark.Schemas;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.recflow.core.InterestWeighting;
+import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.SparkFixture;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,16 @@
 package io.recflow.training;
 
-import io.recflow.ingest.Input;
-import io.recflow.ingest.CatalogIngest;
-import io.recflow.spark.Warehouse;
-import io.recflow.spark.Vectors;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.ingest.CatalogIngest;
+import io.recflow.ingest.Input;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;

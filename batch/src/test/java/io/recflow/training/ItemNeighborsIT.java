@@ -1,12 +1,11 @@
 package io.recflow.training;
 
-import io.recflow.spark.Vectors;
-import io.recflow.spark.SparkFixture;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -86,8 +86,9 @@ public final class EventValidator implements Serializable {
           + Instant.ofEpochMilli(minTsMillis));
     }
     if (ts > nowMillis + maxFutureMillis) {
-      return reject("ts " + Instant.ofEpochMilli(ts) + " is in the future (more than validation.maxFutureHours after "
-          + Instant.ofEpochMilli(nowMillis) + ")");
+      // The reason does not name the clock's time, so every door that receives an event gives the same one.
+      return reject("ts " + Instant.ofEpochMilli(ts) + " is in the future (more than validation.maxFutureHours = "
+          + maxFutureMillis / 3_600_000d + " h after it was received)");
     }
     Double value = null;
     if (type == EventType.RATING) {

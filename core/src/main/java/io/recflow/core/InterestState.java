@@ -6,10 +6,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +47,20 @@ public final class InterestState {
     this.confidences = confidences;
     this.recentEventIds = recentEventIds;
     this.newestTs = newestTs;
+  }
+
+  /**
+   * One user's state from a set of their events in any order: the nightly model, the stream's seed
+   * and the server's snapshot all build states here, so that they hold the same numbers to the bit.
+   */
+  public static InterestState of(Collection<Event> events, InterestWeighting weighting, long dedupWindowMillis) {
+    List<Event> ordered = new ArrayList<>(events);
+    ordered.sort(ORDER);
+    InterestState state = new InterestState();
+    for (Event e : ordered) {
+      state.add(e, weighting, dedupWindowMillis);
+    }
+    return state;
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.recflow.notebooks;
 
-import io.recflow.spark.ModelTable;
-import io.recflow.spark.SparkSessions;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.SparkSessions;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

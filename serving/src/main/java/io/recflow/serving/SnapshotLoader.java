@@ -5,7 +5,6 @@ import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
 import io.recflow.core.ConfigException;
 import io.recflow.core.Event;
-import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ModelParams;

@@ -130,7 +130,7 @@ final class NightlyWarehouse {
   }
 
   /** Runs a recflow command to completion and returns its output; fails the test if it fails. */
-  private static String run(String mainClass, String... args) throws Exception {
+  static String run(String mainClass, String... args) throws Exception {
     Path log = Files.createTempFile(root, "recflow-", ".log");
     Process p = start(log, mainClass, args);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "recflow " + args[0] + " did not finish in 5 minutes");

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.recflow.core.Event;
 import io.recflow.core.EventJson;
+import io.recflow.core.EventType;
 import io.recflow.core.EventValidator;
 import io.recflow.core.RawEvent;
 import io.recflow.core.Tables.Col;
@@ -60,6 +61,23 @@ public final class EventRows {
     };
     Column[] rawColumns = Arrays.stream(Schemas.RAW_EVENT.fieldNames()).map(functions::col).toArray(Column[]::new);
     return raw.select(rawColumns).map(check, Encoders.row(Schemas.VALIDATED_EVENT));
+  }
+
+  /**
+   * The event columns in the order {@link #toEvent} reads them; select them first, because rows
+   * handed to a grouped function carry no schema to look names up in.
+   */
+  public static Column[] eventColumns() {
+    return new Column[] {col(Col.EVENT_ID), col(Col.USER_ID), col(Col.ITEM_ID), col(Col.EVENT_TYPE), col(Col.VALUE),
+        col(Col.TS)};
+  }
+
+  /** A row of {@link #eventColumns()} as core's {@link Event}. */
+  public static Event toEvent(Row r) {
+    return new Event(r.getString(0), r.getString(1), r.getString(2),
+        EventType.parse(r.getString(3)).orElseThrow(() -> new IllegalStateException(
+            "the events table holds an unknown event_type '" + r.getString(3) + "'")),
+        r.isNullAt(4) ? null : r.getDouble(4), r.getTimestamp(5).getTime());
   }
 
   private static Row toRow(RawEvent e) {

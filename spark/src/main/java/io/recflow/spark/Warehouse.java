@@ -1,19 +1,17 @@
 package io.recflow.spark;
 
-import io.recflow.core.TableDef;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.functions;
-
 import io.delta.tables.DeltaTable;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.TableDef;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.functions;
 
 /**
  * The Delta tables under one root directory (or object-store prefix). Tables are addressed by path,
@@ -82,6 +80,7 @@ public final class Warehouse {
    * order and partitioning, so a writer cannot create a table of another shape.
    */
   public void append(TableDef table, Dataset<Row> rows) {
+    ensure(table);
     conform(table, rows).write().format("delta").mode("append")
         .partitionBy(table.partitionBy().toArray(String[]::new)).save(path(table));
   }

@@ -1,8 +1,7 @@
 package io.recflow.spark;
 
-import io.recflow.core.SyntheticData;
-
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.SyntheticData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

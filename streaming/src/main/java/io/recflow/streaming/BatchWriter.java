@@ -4,13 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
-import io.recflow.spark.Schemas;
-import io.recflow.spark.Vectors;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
 import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;

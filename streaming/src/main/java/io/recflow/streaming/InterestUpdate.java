@@ -1,11 +1,11 @@
 package io.recflow.streaming;
 
-import io.recflow.spark.Schemas;
 import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -2,15 +2,15 @@ package io.recflow.streaming;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.recflow.spark.ModelTable;
-import io.recflow.spark.Vectors;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.ModelParams;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
+import io.recflow.spark.ModelTable;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

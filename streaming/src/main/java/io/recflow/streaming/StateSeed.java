@@ -1,13 +1,12 @@
 package io.recflow.streaming;
 
-import io.recflow.spark.Schemas;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.Event;
-import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables;
-import io.recflow.core.Tables.Col;
+import io.recflow.spark.EventRows;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -51,24 +50,19 @@ final class StateSeed {
         .mapValues((MapFunction<Tuple2<String, byte[]>, byte[]>) Tuple2::_2, Encoders.BINARY());
   }
 
-  private static Dataset<Tuple2<String, byte[]>> compute(Warehouse warehouse, InterestWeighting weighting,
+  /** Every user's state over the stored events, as (user, InterestState bytes). */
+  static Dataset<Tuple2<String, byte[]>> compute(Warehouse warehouse, InterestWeighting weighting,
                                                          long dedupWindowMillis) {
     Dataset<Row> events = warehouse.exists(Tables.EVENTS)
         ? warehouse.read(Tables.EVENTS)
         : warehouse.spark().createDataFrame(List.of(), Schemas.of(Tables.EVENTS));
-    // Grouped rows carry no schema: the select fixes the positions read below.
-    events = events.select(Col.USER_ID, Col.EVENT_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.VALUE, Col.TS);
     MapGroupsFunction<String, Row, Tuple2<String, byte[]>> seed = (user, rows) -> {
-      List<Event> list = new ArrayList<>();
-      rows.forEachRemaining(r -> list.add(new Event(r.getString(1), user, r.getString(2),
-          EventType.parse(r.getString(3)).orElseThrow(), r.isNullAt(4) ? null : r.getDouble(4),
-          r.getTimestamp(5).getTime())));
-      list.sort(InterestState.ORDER);
-      InterestState s = new InterestState();
-      list.forEach(e -> s.add(e, weighting, dedupWindowMillis));
-      return new Tuple2<>(user, s.toBytes());
+      List<Event> history = new ArrayList<>();
+      rows.forEachRemaining(r -> history.add(EventRows.toEvent(r)));
+      return new Tuple2<>(user, InterestState.of(history, weighting, dedupWindowMillis).toBytes());
     };
-    return events.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+    return events.select(EventRows.eventColumns())
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(1), Encoders.STRING())
         .mapGroups(seed, Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
   }
 

@@ -1,9 +1,9 @@
 package io.recflow.streaming;
 
+import io.recflow.core.RecflowConfig;
 import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.Launcher;
 import io.recflow.spark.SparkSessions;
-import io.recflow.core.RecflowConfig;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;

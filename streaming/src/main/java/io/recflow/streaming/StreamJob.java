@@ -1,10 +1,10 @@
 package io.recflow.streaming;
 
-import io.recflow.spark.EventRows;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
+import io.recflow.spark.EventRows;
+import io.recflow.spark.Warehouse;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;

@@ -9,12 +9,12 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recflow.spark.ChildJvm;
-import io.recflow.spark.SparkFixture;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.ChildJvm;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,17 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.recflow.training.InterestModel;
-import io.recflow.spark.SparkFixture;
-import io.recflow.spark.Vectors;
-import io.recflow.spark.Warehouse;
 import io.recflow.core.FoldIn;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
+import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
+import io.recflow.spark.Warehouse;
+import io.recflow.training.InterestModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,6 +155,9 @@ class StreamJobIT {
     Map<String, float[]> expected = batchFoldIn(w, config, 1);
     for (String u : live.keySet()) {
       assertTrue(relativeDifference(expected.get(u), vector(live.get(u))) <= 1e-5, u);
+    }
+    for (TableDef t : List.of(Tables.EVENTS, Tables.EVENTS_QUARANTINE, Tables.USER_VECTORS_RT)) {
+      assertEquals(Schemas.of(t).treeString(), w.read(t).schema().treeString(), "the stream's " + t + " table");
     }
   }
 
