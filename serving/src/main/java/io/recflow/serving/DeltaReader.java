@@ -56,6 +56,11 @@ public final class DeltaReader {
     }
   }
 
+  /** The schema the table's latest version declares, as Delta Kernel reads it from the log. */
+  StructType schema(TableDef table) {
+    return Table.forPath(engine, path(table)).getLatestSnapshot(engine).getSchema(engine);
+  }
+
   /**
    * Passes every row of {@code table} at {@code version} to {@code consumer}, with the given
    * columns at ordinals 0, 1, ... of the batch; returns the number of rows.

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.recflow.core.FoldIn;
+import io.recflow.core.InterestWeighting;
 import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
@@ -48,9 +49,9 @@ final class BatchWriter {
   private final Warehouse warehouse;
   private final LiveModel model;
 
-  BatchWriter(Warehouse warehouse) {
+  BatchWriter(Warehouse warehouse, InterestWeighting weighting) {
     this.warehouse = warehouse;
-    this.model = new LiveModel(warehouse);
+    this.model = new LiveModel(warehouse, weighting);
   }
 
   /** What one batch wrote and how long each step took, for the log. */

@@ -3,6 +3,7 @@ package io.recflow.streaming;
 import static org.apache.spark.sql.functions.col;
 
 import io.recflow.core.FoldIn;
+import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.ModelParams;
 import io.recflow.core.Tables;
@@ -40,11 +41,13 @@ final class LiveModel {
   record Loaded(long version, Broadcast<FoldIn> foldIn) {}
 
   private final Warehouse warehouse;
+  private final InterestWeighting weighting;
   private long seenLogVersion = -1;
   private Loaded current;
 
-  LiveModel(Warehouse warehouse) {
+  LiveModel(Warehouse warehouse, InterestWeighting weighting) {
     this.warehouse = warehouse;
+    this.weighting = weighting;
   }
 
   /** The newest published model, reloaded if the registry changed; empty until one is published. */
@@ -55,8 +58,17 @@ final class LiveModel {
       seenLogVersion = logVersion;
       new ModelTable(warehouse).latestPublished().ifPresent(v -> {
         if (current == null || current.version() != v) {
+          ModelParams params = new ModelTable(warehouse).params(v);
+          if (!params.weighting().equals(weighting)) {
+            // Folding this state into that model would mix two weightings: keep the version we have.
+            LOG.error("model version {} weights events differently ({}) from this stream's state ({}); the stream "
+                + "keeps folding users into version {}. Start the stream with a new checkpoint (stream.checkpointDir) "
+                + "to rebuild its state with the new weighting.", v, params.weighting(), weighting,
+                current == null ? "none" : current.version());
+            return;
+          }
           Loaded previous = current;
-          current = load(v);
+          current = load(v, params);
           if (previous != null) {
             previous.foldIn().destroy();
           }
@@ -66,9 +78,8 @@ final class LiveModel {
     return Optional.ofNullable(current);
   }
 
-  private Loaded load(long version) {
+  private Loaded load(long version, ModelParams params) {
     long start = System.nanoTime();
-    ModelParams params = new ModelTable(warehouse).params(version);
     double alpha = params.alpha();
     double reg = params.regParam();
     List<String> ids = new ArrayList<>();

@@ -39,14 +39,14 @@ public final class StreamJob {
     // Fixed for the life of a checkpoint; later changes are ignored by Spark, so set it before the first start.
     spark.conf().set("spark.sql.shuffle.partitions", sc.shufflePartitions());
     Warehouse warehouse = Warehouse.of(spark, config);
-    InterestWeighting weighting = InterestWeighting.from(config);
+    InterestWeighting weighting = StreamWeighting.resolve(warehouse, config, sc.checkpointDir());
     Dataset<Row> validated = EventRows.validateLive(LiveSource.read(spark, sc), EventValidator.from(config));
     Dataset<StreamRecord> records = validated
         .groupByKey(InterestUpdate.key(), Encoders.STRING())
         .flatMapGroupsWithState(new InterestUpdate(weighting, sc.dedupWindowMillis()), OutputMode.Append(),
             Encoders.BINARY(), Encoders.bean(StreamRecord.class), GroupStateTimeout.NoTimeout(),
             StateSeed.initialState(warehouse, weighting, sc.dedupWindowMillis(), sc.checkpointDir()));
-    BatchWriter writer = new BatchWriter(warehouse);
+    BatchWriter writer = new BatchWriter(warehouse, weighting);
     return records.writeStream()
         .queryName("recflow-stream")
         .option("checkpointLocation", sc.checkpointDir())

@@ -186,6 +186,28 @@ class StreamJobIT {
     assertFalse(query.exception().isDefined(), () -> query.exception().get().toString());
   }
 
+  @Test
+  void aModelThatWeightsEventsDifferentlyIsNotMixedIntoTheStreamsState() throws Exception {
+    Path dir = TrainedWarehouse.copy();
+    Warehouse w = new Warehouse(SparkFixture.spark(), dir.toString());
+    // The profile says otherwise, but a new checkpoint takes the published model's weighting.
+    RecflowConfig config = TrainedWarehouse.config(dir, Map.of("interest.weight.view", "3"));
+    var query = StreamJob.start(SparkFixture.spark(), config, false);
+    try {
+      land(dir, List.of(event("w1", "u7", "i7", "purchase", null, LATE_TS)));
+      await(w, "u7", 1L);
+      assertEquals(2L, TrainedWarehouse.train(dir, Map.of("interest.weight.purchase", "20")));
+      land(dir, List.of(event("w2", "u8", "i8", "view", null, LATE_TS + 60)));
+      Row kept = await(w, "u8", 1L);
+      assertEquals(1L, kept.<Long>getAs(Col.MODEL_VERSION), "the stream keeps the version its state matches");
+      Map<String, float[]> expected = batchFoldIn(w, TrainedWarehouse.config(dir, Map.of()), 1);
+      assertTrue(relativeDifference(expected.get("u8"), vector(kept)) <= 1e-5, "computed with the model's weighting");
+      assertTrue(query.isActive());
+    } finally {
+      query.stop();
+    }
+  }
+
   /** Waits up to two minutes for a live vector of {@code user} under {@code version}. */
   private static Row await(Warehouse w, String user, long version) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 120_000;

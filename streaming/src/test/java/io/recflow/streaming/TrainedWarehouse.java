@@ -70,10 +70,15 @@ final class TrainedWarehouse {
    * that it published a new version.
    */
   static long train(Path warehouse) {
+    return train(warehouse, Map.of());
+  }
+
+  /** Like {@link #train(Path)}, with some keys of the test configuration changed. */
+  static long train(Path warehouse, Map<String, String> extra) {
     Warehouse w = new Warehouse(SparkFixture.spark(), warehouse.toString());
     long before = new ModelTable(w).latestPublished().orElse(0L);
     List<String> args = new ArrayList<>(List.of("batch"));
-    config(warehouse, Map.of()).asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+    config(warehouse, extra).asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
     int code = Launcher.execute(new Main(), args.toArray(String[]::new));
     long after = new ModelTable(w).latestPublished().orElse(0L);
     if (code != 0 || after <= before) {
