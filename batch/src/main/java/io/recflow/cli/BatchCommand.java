@@ -2,15 +2,12 @@ package io.recflow.cli;
 
 import io.recflow.batch.NightlyJob;
 import io.recflow.core.RecflowConfig;
-import io.recflow.core.Settings;
 import io.recflow.evaluation.EvalTable;
 import io.recflow.ingest.Input;
 import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.SparkSessions;
 import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -23,25 +20,15 @@ final class BatchCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
 
-  @Option(names = "--input", paramLabel = "DIR", description = "Input directory (overrides input.path).")
-  String input;
-
-  @Option(names = "--format", description = "movielens, csv or jsonl (overrides input.format).")
-  String format;
+  @Mixin
+  InputOptions inputOptions;
 
   @Option(names = "--sample-user", paramLabel = "ID", description = "Print this user's top-10 at the end.")
   String sampleUser;
 
   @Override
   public Integer call() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    if (input != null) {
-      extra.put(Settings.INPUT_PATH.name(), input);
-    }
-    if (format != null) {
-      extra.put(Settings.INPUT_FORMAT.name(), format);
-    }
-    RecflowConfig config = options.load(extra);
+    RecflowConfig config = options.load(inputOptions.overrides());
     SparkSession spark = SparkSessions.getOrCreate(config);
     Warehouse warehouse = Warehouse.of(spark, config);
     NightlyJob.Report r = new NightlyJob(warehouse, config)

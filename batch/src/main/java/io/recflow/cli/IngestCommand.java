@@ -2,7 +2,6 @@ package io.recflow.cli;
 
 import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
-import io.recflow.core.Settings;
 import io.recflow.ingest.CatalogIngest;
 import io.recflow.ingest.Ingest;
 import io.recflow.ingest.IngestReport;
@@ -11,13 +10,10 @@ import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.SparkSessions;
 import io.recflow.spark.Warehouse;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code recflow ingest}: the nightly job's first step alone, validating an input into
@@ -29,22 +25,12 @@ final class IngestCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
 
-  @Option(names = "--input", paramLabel = "DIR", description = "Input directory (overrides input.path).")
-  String input;
-
-  @Option(names = "--format", description = "movielens, csv or jsonl (overrides input.format).")
-  String format;
+  @Mixin
+  InputOptions inputOptions;
 
   @Override
   public Integer call() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    if (input != null) {
-      extra.put(Settings.INPUT_PATH.name(), input);
-    }
-    if (format != null) {
-      extra.put(Settings.INPUT_FORMAT.name(), format);
-    }
-    RecflowConfig config = options.load(extra);
+    RecflowConfig config = options.load(inputOptions.overrides());
     SparkSession spark = SparkSessions.getOrCreate(config);
     Warehouse warehouse = Warehouse.of(spark, config);
     Input in = Input.read(spark, config);

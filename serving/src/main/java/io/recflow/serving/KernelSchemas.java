@@ -20,7 +20,9 @@ import java.util.List;
 /**
  * Delta Kernel schemas derived from core's warehouse contract: the server asks for the columns it
  * reads by name and gets their types from the one definition of the table, not from a list of its
- * own.
+ * own. Every field is nullable, as Delta stores it: Spark's Delta writer records each column of a
+ * table it creates as nullable, so the contract's "never null" is the writers' promise (checked on
+ * the data by the tests), not part of the stored schema.
  */
 final class KernelSchemas {
   private KernelSchemas() {}
@@ -36,7 +38,7 @@ final class KernelSchemas {
     for (String name : columns) {
       ColumnDef c = table.column(name).orElseThrow(() -> new IllegalArgumentException(
           "the warehouse contract defines no column " + name + " in table " + table.name()));
-      fields.add(new StructField(c.name(), type(c), c.nullable()));
+      fields.add(new StructField(c.name(), type(c), true));
     }
     return new StructType(fields);
   }
@@ -49,7 +51,7 @@ final class KernelSchemas {
       case DOUBLE -> DoubleType.DOUBLE;
       case TIMESTAMP -> TimestampType.TIMESTAMP;
       case DATE -> DateType.DATE;
-      case FLOAT_ARRAY -> new ArrayType(FloatType.FLOAT, false);
+      case FLOAT_ARRAY -> new ArrayType(FloatType.FLOAT, true);
       case STRING_ARRAY -> new ArrayType(StringType.STRING, true);
       case STRING_MAP -> new MapType(StringType.STRING, StringType.STRING, true);
       case LONG_MAP -> new MapType(StringType.STRING, LongType.LONG, true);

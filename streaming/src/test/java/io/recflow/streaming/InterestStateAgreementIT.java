@@ -8,7 +8,6 @@ import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables;
-import io.recflow.core.Tables.Col;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
