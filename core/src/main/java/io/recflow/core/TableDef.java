@@ -47,11 +47,6 @@ public record TableDef(String name, String row, List<ColumnDef> columns, List<St
     return columns.stream().map(ColumnDef::name).toList();
   }
 
-  /** Whether the table keeps rows per model version (partitioned by it). */
-  public boolean versioned() {
-    return partitionBy.contains(Tables.Col.MODEL_VERSION);
-  }
-
   @Override
   public String toString() {
     return name;

@@ -7,7 +7,7 @@ import io.recflow.core.LandingFile;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
-import io.recflow.spark.Launcher;
+import io.recflow.spark.ChildJvm;
 import io.recflow.spark.ModelTable;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Vectors;
@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 
@@ -66,8 +67,8 @@ final class TrainedWarehouse {
   }
 
   /**
-   * Runs the nightly job on a warehouse through its command line, as an operator would, and checks
-   * that it published a new version.
+   * Runs the nightly job on a warehouse through its command line in a JVM of its own, as an
+   * operator would, and checks that it published a new version.
    */
   static long train(Path warehouse) {
     return train(warehouse, Map.of());
@@ -77,12 +78,21 @@ final class TrainedWarehouse {
   static long train(Path warehouse, Map<String, String> extra) {
     Warehouse w = new Warehouse(SparkFixture.spark(), warehouse.toString());
     long before = new ModelTable(w).latestPublished().orElse(0L);
-    List<String> args = new ArrayList<>(List.of("batch"));
-    config(warehouse, extra).asMap().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-    int code = Launcher.execute(new Main(), args.toArray(String[]::new));
+    List<String> cmd = new ArrayList<>(List.of(Main.class.getName(), "batch"));
+    config(warehouse, extra).asMap().forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
+    try {
+      Path log = Files.createTempFile("recflow-train-", ".log");
+      Process p = ChildJvm.start("-Xmx2g", System.getProperty("java.class.path"), cmd, log);
+      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the nightly job failed:\n" + Files.readString(log));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot run the nightly job on " + warehouse, e);
+    }
     long after = new ModelTable(w).latestPublished().orElse(0L);
-    if (code != 0 || after <= before) {
-      throw new IllegalStateException("the nightly job did not publish a test model (exit code " + code + ")");
+    if (after <= before) {
+      throw new IllegalStateException("the nightly job did not publish a new test model on " + warehouse);
     }
     return after;
   }
