@@ -4,9 +4,6 @@ import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
 import io.recflow.core.ConfigKey;
-import io.recflow.core.Event;
-import io.recflow.core.EventType;
-import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
@@ -73,7 +70,7 @@ public final class SnapshotLoader {
       items(w);
       embeddings(w);
       neighbors(w, version);
-      long eventsVersion = histories(w, weighting(version, params));
+      long eventsVersion = histories(db, w, weighting(version, params));
       popularity(w, version);
       w.flush();
       db.put(SnapshotKeys.meta(SnapshotKeys.PARAMS), SnapshotKeys.strings(flatten(params)));
@@ -208,22 +205,14 @@ public final class SnapshotLoader {
   private record Neighbor(String id, double score) {}
 
   /** Each user's interest state from every stored event; returns the events version read. */
-  private long histories(Writer w, InterestWeighting weighting) throws RocksDBException {
+  private long histories(RocksDB db, Writer w, InterestWeighting weighting) throws RocksDBException {
     long v = reader.version(Tables.EVENTS);
     if (v < 0) {
       return -1;
     }
-    Map<String, List<Event>> byUser = new HashMap<>();
-    reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> {
-      Event e = EventColumns.event(b, i);
-      byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
-    });
-    for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
-      e.getValue().sort(InterestState.ORDER);
-      InterestState state = new InterestState();
-      e.getValue().forEach(ev -> state.add(ev, weighting, 0));
-      w.put(SnapshotKeys.key(SnapshotKeys.HISTORY, e.getKey()), state.toBytes());
-    }
+    HistoryLoader histories = new HistoryLoader(db, w);
+    reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> histories.add(EventColumns.event(b, i)));
+    histories.build(weighting);
     return v;
   }
 
@@ -271,7 +260,7 @@ public final class SnapshotLoader {
   }
 
   /** Batched RocksDB writes: large tables stream through a bounded write batch. */
-  private static final class Writer {
+  static final class Writer {
     private static final int FLUSH_EVERY = 10_000;
     private final RocksDB db;
     private WriteBatch batch = new WriteBatch();

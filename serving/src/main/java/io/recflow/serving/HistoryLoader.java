@@ -1,0 +1,143 @@
+package io.recflow.serving;
+
+import io.recflow.core.Event;
+import io.recflow.core.EventType;
+import io.recflow.core.InterestState;
+import io.recflow.core.InterestWeighting;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds every user's interest state (the snapshot's HISTORY records) from the events table
+ * without holding the table in memory. The events arrive in file order, not grouped by user, so
+ * each one is first written to the snapshot's own RocksDB under a temporary key that sorts a
+ * user's events together; one pass over those keys then builds the users one at a time, and the
+ * temporary range is deleted. Memory follows the largest single user's history, not the table.
+ *
+ * <p>Usage: {@link #add} every event, then {@link #build} once.
+ */
+final class HistoryLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryLoader.class);
+  private final RocksDB db;
+  private final SnapshotLoader.Writer writer;
+  private long added;
+
+  HistoryLoader(RocksDB db, SnapshotLoader.Writer writer) {
+    this.db = db;
+    this.writer = writer;
+  }
+
+  /** Stores one event of the table under its temporary key (through the writer's bounded batches). */
+  void add(Event e) {
+    writer.put(key(e.userId(), e.tsMillis(), added++), value(e));
+  }
+
+  /**
+   * Writes each user's HISTORY record from the events added, then removes them; returns the
+   * number of users.
+   */
+  long build(InterestWeighting weighting) throws RocksDBException {
+    long started = System.currentTimeMillis();
+    writer.flush();
+    long users = 0;
+    String user = null;
+    List<Event> events = new ArrayList<>();
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(new byte[] {SnapshotKeys.LOADING_EVENT}); it.isValid() && it.key()[0] == SnapshotKeys.LOADING_EVENT;
+           it.next()) {
+        Event e = event(it.key(), it.value());
+        if (!e.userId().equals(user)) {
+          users += write(user, events, weighting);
+          user = e.userId();
+          events.clear();
+        }
+        events.add(e);
+      }
+      it.status();
+    }
+    users += write(user, events, weighting);
+    writer.flush();
+    long built = System.currentTimeMillis();
+    // The range is the temporary kind byte and every key after it up to the next kind byte. The
+    // compaction drops the deleted files now rather than leaving them on disk for as long as the
+    // snapshot is served (the server opens it read-only, so nothing would compact them later).
+    byte[] from = {SnapshotKeys.LOADING_EVENT};
+    byte[] to = {SnapshotKeys.LOADING_EVENT + 1};
+    db.deleteRange(from, to);
+    db.compactRange(from, to);
+    LOG.info("interest states of {} users from {} events built in {} ms; temporary keys removed in {} ms", users,
+        added, built - started, System.currentTimeMillis() - built);
+    return users;
+  }
+
+  /** One user's HISTORY record, exactly as from the whole table: the events in InterestState.ORDER. */
+  private long write(String user, List<Event> events, InterestWeighting weighting) {
+    if (user == null) {
+      return 0;
+    }
+    // The keys already order a user's events by time; this settles ties by event id, as ORDER
+    // does. The sort is stable and equal keys keep the table's order (the sequence number), so
+    // even an event the table held twice is treated as before.
+    events.sort(InterestState.ORDER);
+    InterestState state = new InterestState();
+    events.forEach(ev -> state.add(ev, weighting, 0));
+    writer.put(SnapshotKeys.key(SnapshotKeys.HISTORY, user), state.toBytes());
+    return 1;
+  }
+
+  /**
+   * Kind byte, user id, the separator (no id holds it, so "u1" and "u10" stay apart), time as a
+   * big-endian long with the sign bit flipped (so that byte order is numeric order, before 1970
+   * too), then the event's position in the table scan: unique, whatever the event ids.
+   */
+  static byte[] key(String userId, long tsMillis, long sequence) {
+    byte[] user = userId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + user.length + 1 + 16).put(SnapshotKeys.LOADING_EVENT).put(user)
+        .put(SnapshotKeys.SEPARATOR.getBytes(StandardCharsets.UTF_8)).putLong(tsMillis ^ Long.MIN_VALUE)
+        .putLong(sequence).array();
+  }
+
+  // The rest of the event. The record lives only while this load runs, so the type's ordinal is safe.
+  private static byte[] value(Event e) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(e.eventId());
+      out.writeUTF(e.itemId());
+      out.writeByte(e.type().ordinal());
+      out.writeBoolean(e.value() != null);
+      out.writeDouble(e.value() == null ? 0 : e.value());
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static Event event(byte[] key, byte[] value) {
+    int separatorAt = key.length - 16 - 1;
+    String userId = new String(key, 1, separatorAt - 1, StandardCharsets.UTF_8);
+    long ts = ByteBuffer.wrap(key, separatorAt + 1, 8).getLong() ^ Long.MIN_VALUE;
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      String eventId = in.readUTF();
+      String itemId = in.readUTF();
+      EventType type = EventType.values()[in.readByte()];
+      boolean hasValue = in.readBoolean();
+      double v = in.readDouble();
+      return new Event(eventId, userId, itemId, type, hasValue ? v : null, ts);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+}
