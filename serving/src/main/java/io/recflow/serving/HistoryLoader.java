@@ -4,12 +4,6 @@ import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -117,34 +111,33 @@ final class HistoryLoader {
         .putLong(sequence).array();
   }
 
-  // The rest of the event. The record lives only while this load runs, so the type's ordinal is safe.
+  // The rest of the event: event id and item id (length-prefixed UTF-8), type, rating value. The
+  // record lives only while this load runs, so the type's ordinal is safe.
   private static byte[] value(Event e) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeUTF(e.eventId());
-      out.writeUTF(e.itemId());
-      out.writeByte(e.type().ordinal());
-      out.writeBoolean(e.value() != null);
-      out.writeDouble(e.value() == null ? 0 : e.value());
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
-    return bytes.toByteArray();
+    byte[] eventId = e.eventId().getBytes(StandardCharsets.UTF_8);
+    byte[] itemId = e.itemId().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(4 + eventId.length + 4 + itemId.length + 2 + 8);
+    b.putInt(eventId.length).put(eventId).putInt(itemId.length).put(itemId).put((byte) e.type().ordinal());
+    return b.put((byte) (e.value() == null ? 0 : 1)).putDouble(e.value() == null ? 0 : e.value()).array();
   }
 
   private static Event event(byte[] key, byte[] value) {
     int separatorAt = key.length - 16 - 1;
     String userId = new String(key, 1, separatorAt - 1, StandardCharsets.UTF_8);
     long ts = ByteBuffer.wrap(key, separatorAt + 1, 8).getLong() ^ Long.MIN_VALUE;
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-      String eventId = in.readUTF();
-      String itemId = in.readUTF();
-      EventType type = EventType.values()[in.readByte()];
-      boolean hasValue = in.readBoolean();
-      double v = in.readDouble();
-      return new Event(eventId, userId, itemId, type, hasValue ? v : null, ts);
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+    ByteBuffer b = ByteBuffer.wrap(value);
+    String eventId = string(b);
+    String itemId = string(b);
+    EventType type = EventType.values()[b.get()];
+    boolean hasValue = b.get() != 0;
+    double v = b.getDouble();
+    return new Event(eventId, userId, itemId, type, hasValue ? v : null, ts);
+  }
+
+  private static String string(ByteBuffer b) {
+    int length = b.getInt();
+    String s = new String(b.array(), b.position(), length, StandardCharsets.UTF_8);
+    b.position(b.position() + length);
+    return s;
   }
 }
