@@ -23,6 +23,8 @@ final class SnapshotKeys {
   static final byte EMBEDDING = 'e';
   /** An item's similar items of one kind: key kind + SEPARATOR + item id, value an id/score list. */
   static final byte NEIGHBORS = 'n';
+  /** An event of the events table while a snapshot loads (HistoryLoader); none is left after the load. */
+  static final byte LOADING_EVENT = 't';
   static final String POPULAR = "popular";
   static final String VERSION = "version";
   static final String COLD_ITEMS = "cold";
@@ -30,7 +32,7 @@ final class SnapshotKeys {
   static final String PARAMS = "params";
   static final String COMPLETE = "complete";
   // The event validator rejects ids with control characters, so this one never occurs in an id.
-  private static final String SEPARATOR = "\u0001";
+  static final String SEPARATOR = "\u0001";
 
   private SnapshotKeys() {}
 

@@ -1,17 +1,25 @@
 package io.recflow.serving;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.core.Event;
+import io.recflow.core.InterestState;
+import io.recflow.core.InterestWeighting;
+import io.recflow.core.Tables;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
 
 /**
  * A snapshot loaded with Delta Kernel from a warehouse the real nightly job wrote (run in a
@@ -37,6 +45,41 @@ class SnapshotIT {
           .mapToObj(s.items()::id).toList();
       assertEquals(printedTopTen(), ours);
       assertFalse(s.userVector("nobody").isPresent());
+    }
+  }
+
+  /**
+   * The loader streams the events table through RocksDB; every user's history must still be the
+   * state of all the user's events read into memory and added in InterestState.ORDER.
+   */
+  @Test
+  void everyUsersHistoryIsTheStateOfAllTheirEvents() throws Exception {
+    DeltaReader reader = new DeltaReader(NightlyWarehouse.path().toString());
+    Path snap = dir.resolve("snapshot-1");
+    new SnapshotLoader(reader).load(1, snap);
+    Map<String, List<Event>> byUser = new HashMap<>();
+    reader.scan(Tables.EVENTS, reader.version(Tables.EVENTS), EventColumns.NAMES,
+        (b, i) -> byUser.computeIfAbsent(b.getColumnVector(1).getString(i), u -> new ArrayList<>())
+            .add(EventColumns.event(b, i)));
+    assertFalse(byUser.isEmpty());
+    InterestWeighting weighting;
+    try (ModelSnapshot s = ModelSnapshot.open(snap)) {
+      weighting = s.weighting();
+    }
+    try (Options o = new Options(); RocksDB db = RocksDB.openReadOnly(o, snap.toString())) {
+      for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
+        e.getValue().sort(InterestState.ORDER);
+        InterestState expected = new InterestState();
+        e.getValue().forEach(ev -> expected.add(ev, weighting, 0));
+        byte[] stored = db.get(SnapshotKeys.key(SnapshotKeys.HISTORY, e.getKey()));
+        assertEquals(expected.confidences(), InterestState.fromBytes(stored).confidences(), e.getKey());
+        // The record as the loader wrote it (a decoded state's hash map may iterate differently).
+        assertArrayEquals(expected.toBytes(), stored, e.getKey());
+      }
+      try (RocksIterator it = db.newIterator()) {
+        it.seek(new byte[] {SnapshotKeys.LOADING_EVENT});
+        assertFalse(it.isValid() && it.key()[0] == SnapshotKeys.LOADING_EVENT, "the load left temporary keys");
+      }
     }
   }
 
