@@ -26,16 +26,16 @@ import org.slf4j.LoggerFactory;
 final class HistoryLoader {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryLoader.class);
   private final RocksDB db;
-  private final SnapshotLoader.Writer writer;
+  private final SnapshotWriter writer;
   // The temporary records skip the write-ahead log: a load that crashes is deleted, never resumed.
-  private final SnapshotLoader.Writer staging;
+  private final SnapshotWriter staging;
   private long added;
   private long firstAddedAt;
 
-  HistoryLoader(RocksDB db, SnapshotLoader.Writer writer) {
+  HistoryLoader(RocksDB db, SnapshotWriter writer) {
     this.db = db;
     this.writer = writer;
-    this.staging = new SnapshotLoader.Writer(db, false);
+    this.staging = new SnapshotWriter(db, false);
   }
 
   /** Stores one event of the table under its temporary key (in bounded write batches). */
@@ -79,8 +79,9 @@ final class HistoryLoader {
     byte[] to = {SnapshotKeys.LOADING_EVENT + 1};
     db.deleteRange(from, to);
     db.compactRange(from, to);
-    LOG.info("interest states of {} users from {} events: read and staged in {} ms, built in {} ms, temporary keys "
-        + "removed in {} ms", users, added, started - firstAddedAt, built - started, System.currentTimeMillis() - built);
+    LOG.info("interest states of {} users from {} events: read and staged in {} ms, built in {} ms, temporary "
+        + "keys removed in {} ms", users, added, started - firstAddedAt, built - started,
+        System.currentTimeMillis() - built);
     return users;
   }
 

@@ -20,7 +20,6 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.VectorMemTableConfig;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -62,7 +61,7 @@ public final class SnapshotLoader {
     try (Options options = loadOptions();
          RocksDB db = RocksDB.open(options, dir.toString());
          WriteOptions sync = new WriteOptions().setSync(true)) {
-      Writer w = new Writer(db);
+      SnapshotWriter w = new SnapshotWriter(db);
       int rank = factors(w, version, Tables.ITEM_FACTORS, SnapshotKeys.ITEM, -1);
       factors(w, version, Tables.USER_FACTORS, SnapshotKeys.USER, rank);
       items(w);
@@ -120,7 +119,8 @@ public final class SnapshotLoader {
   }
 
   /** Writes one factor table's vectors for the version; returns their rank, checking all agree. */
-  private int factors(Writer w, long version, TableDef table, byte kind, int expectedRank) throws RocksDBException {
+  private int factors(SnapshotWriter w, long version, TableDef table, byte kind, int expectedRank)
+      throws RocksDBException {
     int[] rank = {expectedRank};
     List<String> cold = new ArrayList<>();
     long rows = reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,
@@ -155,7 +155,7 @@ public final class SnapshotLoader {
     return rank[0];
   }
 
-  private void items(Writer w) throws RocksDBException {
+  private void items(SnapshotWriter w) throws RocksDBException {
     long v = reader.version(Tables.ITEMS);
     if (v < 0) {
       return;
@@ -173,7 +173,7 @@ public final class SnapshotLoader {
     });
   }
 
-  private void embeddings(Writer w) throws RocksDBException {
+  private void embeddings(SnapshotWriter w) throws RocksDBException {
     long v = reader.version(Tables.ITEM_EMBEDDINGS);
     if (v < 0) {
       return;
@@ -183,7 +183,7 @@ public final class SnapshotLoader {
             SnapshotKeys.floats(toFloats(b.getColumnVector(1).getArray(i)))));
   }
 
-  private void neighbors(Writer w, long version) throws RocksDBException {
+  private void neighbors(SnapshotWriter w, long version) throws RocksDBException {
     long v = reader.version(Tables.ITEM_NEIGHBORS);
     if (v < 0) {
       return;
@@ -211,7 +211,7 @@ public final class SnapshotLoader {
   private record Neighbor(String id, double score) {}
 
   /** Each user's interest state from every stored event; returns the events version read. */
-  private long histories(RocksDB db, Writer w, InterestWeighting weighting) throws RocksDBException {
+  private long histories(RocksDB db, SnapshotWriter w, InterestWeighting weighting) throws RocksDBException {
     long v = reader.version(Tables.EVENTS);
     if (v < 0) {
       return -1;
@@ -223,7 +223,7 @@ public final class SnapshotLoader {
   }
 
   /** The most popular items of the version, best first, for users the model does not know. */
-  private void popularity(Writer w, long version) throws RocksDBException {
+  private void popularity(SnapshotWriter w, long version) throws RocksDBException {
     List<Map.Entry<String, Double>> scores = new ArrayList<>();
     reader.scanWhere(Tables.POPULARITY, reader.version(Tables.POPULARITY), Col.MODEL_VERSION, version,
         List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.SCORE), (b, i) -> {
@@ -263,42 +263,5 @@ public final class SnapshotLoader {
       out[i] = v.getFloat(i);
     }
     return out;
-  }
-
-  /** Batched RocksDB writes: large tables stream through a bounded write batch. */
-  static final class Writer {
-    private static final int FLUSH_EVERY = 10_000;
-    private final RocksDB db;
-    private final boolean logged;
-    private WriteBatch batch = new WriteBatch();
-
-    Writer(RocksDB db) {
-      this(db, true);
-    }
-
-    /** {@code logged} false skips RocksDB's write-ahead log: for records that never outlive the load. */
-    Writer(RocksDB db, boolean logged) {
-      this.db = db;
-      this.logged = logged;
-    }
-
-    void put(byte[] key, byte[] value) {
-      try {
-        batch.put(key, value);
-        if (batch.count() >= FLUSH_EVERY) {
-          flush();
-        }
-      } catch (RocksDBException e) {
-        throw new IllegalStateException("cannot write the snapshot: " + e.getMessage(), e);
-      }
-    }
-
-    void flush() throws RocksDBException {
-      try (WriteOptions o = new WriteOptions().setDisableWAL(!logged)) {
-        db.write(o, batch);
-      }
-      batch.close();
-      batch = new WriteBatch();
-    }
   }
 }

@@ -106,7 +106,7 @@ class HistoryLoaderTest {
    * state built from the user's whole list in ORDER, and that no temporary key is left.
    */
   private void assertSameStates(List<Event> events, int flushAfter) throws Exception {
-    SnapshotLoader.Writer writer = new SnapshotLoader.Writer(db);
+    SnapshotWriter writer = new SnapshotWriter(db);
     HistoryLoader loader = new HistoryLoader(db, writer);
     for (int n = 0; n < events.size(); n++) {
       loader.add(events.get(n));
