@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
  * {@code events}, {@code items} and the quarantine without training: for loading data that
  * arrives more often than models are trained, or checking a new feed's records.
  */
-@Command(name = "ingest", description = "Validate an input into the warehouse (events, items, quarantine); no training.")
+@Command(name = "ingest",
+    description = "Validate an input into the warehouse (events, items, quarantine); no training.")
 final class IngestCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;

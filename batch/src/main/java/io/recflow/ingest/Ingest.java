@@ -62,7 +62,8 @@ public final class Ingest {
    * {@code bin/recflow eval} learns from when it evaluates a data set outside the warehouse.
    */
   public static Dataset<Row> acceptedEvents(Input input, EventValidator validator, Timestamp now) {
-    return distinctValid(EventRows.validate(input.events(), validator, now.getTime()).filter(col(Col.REASON).isNull()), now);
+    Dataset<Row> valid = EventRows.validate(input.events(), validator, now.getTime()).filter(col(Col.REASON).isNull());
+    return distinctValid(valid, now);
   }
 
   private static Dataset<Row> distinctValid(Dataset<Row> valid, Timestamp now) {

@@ -112,8 +112,8 @@ public final class ModelRegistry {
    * @throws IllegalArgumentException when the version does not exist or is not complete
    */
   public void publish(long version, boolean force) {
-    String status = new ModelTable(warehouse).status(version).orElseThrow(() -> new IllegalArgumentException("There is no model version "
-        + version + ". 'bin/recflow models list' shows the versions."));
+    String status = new ModelTable(warehouse).status(version).orElseThrow(() -> new IllegalArgumentException(
+        "There is no model version " + version + ". 'bin/recflow models list' shows the versions."));
     boolean complete = status.equals(Status.PUBLISHED) || status.equals(Status.WITHDRAWN)
         || (force && status.equals(Status.REJECTED));
     if (!complete) {

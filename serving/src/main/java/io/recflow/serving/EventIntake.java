@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes events posted to the server and makes them durable in the streaming job's landing
- * directory before they are acknowledged. Every event of a request is read and validated with core's
- * {@link EventJson} and {@link EventValidator} first (the same code as the nightly ingest and the stream); one invalid
- * event rejects the request, with every event's problem, and nothing of it is written. Valid
- * requests are group-committed: one writer thread takes every request waiting, writes them as one
- * landing file (fsync, atomic rename, fsync of the directory) and then completes them all, so
- * concurrent requests share the cost of the fsyncs.
+ * directory before they are acknowledged. Every event of a request is read and validated first
+ * with core's {@link EventJson} and {@link EventValidator}, the same code as the nightly ingest and
+ * the stream; one invalid event rejects the request, with every event's problem, and nothing of it
+ * is written. Valid requests are group-committed: one writer thread takes every request waiting,
+ * writes them as one landing file (fsync, atomic rename, fsync of the directory) and then completes
+ * them all, so concurrent requests share the cost of the fsyncs.
  */
 final class EventIntake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
