@@ -20,8 +20,9 @@ export RECFLOW_WAREHOUSE="${RECFLOW_WAREHOUSE:-$HOME_DIR/warehouse}"
 mkdir -p "$OUT"
 
 # The kernel sometimes binds its sockets but never answers the first request (about one start in
-# eight here). A healthy start answers in about 2 s, so a start that has not answered in 20 s is
-# abandoned and tried again; a failing cell is not retried.
+# eight here), or dies right after binding them (seen once in a CI run). A healthy start answers in
+# about 2 s, so a start that has not answered in 20 s, or whose kernel died before its first reply,
+# is abandoned and tried again; a failing cell is not retried (no cell has run before that reply).
 run() {
   local nb="$1" name log rc
   name="$(basename "$nb" .ipynb)"
@@ -37,7 +38,7 @@ run() {
       echo "execute: $name ok ($OUT/$name.html)" >&2
       return 0
     fi
-    if [[ $rc -ne 124 ]] && ! grep -q "Kernel didn't respond" "$log"; then
+    if [[ $rc -ne 124 ]] && ! grep -q -e "Kernel didn't respond" -e "Kernel died before replying" "$log"; then
       break
     fi
     echo "execute: $name: the kernel did not start (attempt $attempt), retrying" >&2
