@@ -29,7 +29,12 @@ import io.recflow.training.ContentProjection;
 import io.recflow.training.InterestModel;
 import io.recflow.training.ItemEmbeddings;
 import io.recflow.training.ItemNeighbors;
+import io.recflow.ranking.RankingPipeline;
+import io.recflow.training.CoVisitationCounts;
 import io.recflow.training.Popularity;
+import io.recflow.training.RankerTrainer;
+import io.recflow.training.RankingInputs;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 /**
  * The nightly job, end to end: ingest, interest model, ALS, tables, evaluation, gate, publication.
@@ -101,6 +107,11 @@ public final class NightlyJob {
       log.run("neighbors", () -> writeNeighbors(allItemFactors, embeddings, version),
           n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by cf"
               + (embeddings == null ? ")" : " and by content)"));
+      log.run("rank", () -> writeRanking(interactions, embeddings, version, now),
+          t -> "item stats, co-visitation and " + (t.model() == null ? "no ranker (fewer than "
+              + RankerTrainer.MIN_LISTS + " labelled lists after the time split): " + t.metrics()
+              : "a ranker trained on a time split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
+              : Status.REJECTED + " (it does not beat the ALS order)")));
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
       List<EvalResult> results = new ArrayList<>();
       for (String protocol : protocols) {
@@ -160,6 +171,32 @@ public final class NightlyJob {
     warehouse.append(table, rows.withColumn(Col.MODEL_VERSION, lit(version)));
   }
 
+  /**
+   * What the server's ranking reads besides factors: item stats and co-visitation as of the newest
+   * interaction, and the ranker, trained on a time split (features before the cutoff, labels after)
+   * and stored as published only when it beats the ALS order on its cross-validation lists.
+   */
+  private RankerTrainer.Trained writeRanking(Dataset<Row> interactions, Dataset<Row> embeddings, long version,
+                                             Timestamp now) {
+    RankingInputs inputs = RankingInputs.from(config);
+    long newest = RankingInputs.newestMillis(interactions);
+    writeVersioned(Tables.ITEM_STATS, inputs.itemStats(interactions, newest), version);
+    writeVersioned(Tables.CO_VISITATION, CoVisitationCounts.compute(interactions,
+        config.get(Settings.COVISIT_HALF_LIFE_DAYS)), version);
+    Splits.Split split = Splits.byTime(interactions, config.get(Settings.RANKER_HOLDOUT));
+    RankerTrainer.Trained trained = RankerTrainer.from(config).fit(split.train(), split.test(), embeddings,
+        RankingPipeline.from(config));
+    split.train().unpersist();
+    if (trained.model() == null) {
+      return trained;
+    }
+    Row row = RowFactory.create(version, trained.beatsAlsOrder() ? Status.PUBLISHED : Status.REJECTED,
+        trained.features().toArray(new String[0]), new String(trained.model(), StandardCharsets.UTF_8),
+        trained.metrics(), now);
+    warehouse.append(Tables.RANKERS, warehouse.spark().createDataFrame(List.of(row), Schemas.of(Tables.RANKERS)));
+    return trained;
+  }
+
   /** Similar items by ALS factors and, when there are embeddings, by content; returns the row count. */
   private long writeNeighbors(Dataset<Row> itemFactors, Dataset<Row> embeddings, long version) {
     int k = config.get(Settings.NEIGHBORS_K);
@@ -178,7 +215,7 @@ public final class NightlyJob {
   }
 
   private void writeEvalRuns(List<EvalResult> results, long version, Timestamp now) {
-    List<Row> rows = results.stream().map(r -> org.apache.spark.sql.RowFactory.create(version, r.protocol(),
+    List<Row> rows = results.stream().map(r -> RowFactory.create(version, r.protocol(),
         r.model(), r.metric(), r.k(), r.value(), now)).toList();
     warehouse.append(Tables.EVAL_RUNS, warehouse.spark().createDataFrame(rows, Schemas.of(Tables.EVAL_RUNS)));
   }

@@ -1,5 +1,6 @@
 package io.recflow.cli;
 
+import io.recflow.core.ConfigException;
 import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
@@ -74,20 +75,31 @@ public final class EvalCommand implements Callable<Integer> {
     return InterestModel.interactions(events, InterestWeighting.from(config)).cache();
   }
 
-  /** Validates the input, builds the interest model and evaluates every protocol. */
+  /**
+   * Validates the input, builds the interest model and evaluates every protocol. The catalog's texts
+   * are embedded first (reusing the warehouse's vectors for unchanged texts): the served model's
+   * content and fresh sources and the cold-item protocols need them.
+   */
   static List<EvalResult> evaluate(SparkSession spark, RecflowConfig config, Input input, List<String> protocols) {
     Dataset<Row> interactions = interactions(input, config);
+    Dataset<Row> embeddings = config.get(Settings.EMBEDDING_ENABLED) ? ItemEmbeddings.embedCatalog(
+        Warehouse.of(spark, config), input.items(), config.get(Settings.EMBEDDING_TEMPLATE)) : null;
     Evaluator evaluator = Evaluator.from(config);
     List<EvalResult> results = new ArrayList<>();
     for (String p : protocols) {
       if (p.equals(ColdItemEvaluator.PROTOCOL)) {
-        Dataset<Row> embeddings = ItemEmbeddings.embedCatalog(Warehouse.of(spark, config), input.items(),
-            config.get(Settings.EMBEDDING_TEMPLATE));
+        if (embeddings == null) {
+          throw new ConfigException("protocol cold-items needs the item embeddings, but embedding.enabled is false. "
+              + "Enable embeddings or drop cold-items.");
+        }
         results.addAll(ColdItemEvaluator.from(config).evaluate(interactions, embeddings, input.items()));
-        embeddings.unpersist();
       } else {
-        results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items()));
+        results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items(),
+            embeddings));
       }
+    }
+    if (embeddings != null) {
+      embeddings.unpersist();
     }
     interactions.unpersist();
     return results;

@@ -91,7 +91,7 @@ final class TuneCommand implements Callable<Integer> {
       System.out.printf("%n%8s %12s%n", "weight", "val " + metric);
       for (double w : hybridWeights) {
         RecflowConfig c = alsConfig.with(Map.of(Settings.HYBRID_WEIGHT.name(), String.valueOf(w)));
-        double v = value(Evaluator.from(c).evaluate(inner, attributes, embeddings), "hybrid", metric);
+        double v = value(Evaluator.from(c).alsOnly().evaluate(inner, attributes, embeddings), "hybrid", metric);
         System.out.printf(Locale.ROOT, "%8.2f %12.4f%n", w, v);
         if (v > bestHybrid) {
           bestHybrid = v;
@@ -107,7 +107,7 @@ final class TuneCommand implements Callable<Integer> {
   }
 
   private static double alsValue(RecflowConfig c, Splits.Split split, Dataset<Row> attributes, String metric) {
-    return value(Evaluator.from(c).evaluate(split, attributes), "als", metric);
+    return value(Evaluator.from(c).alsOnly().evaluate(split, attributes), "als", metric);
   }
 
   private static double value(List<EvalResult> results, String model, String metric) {

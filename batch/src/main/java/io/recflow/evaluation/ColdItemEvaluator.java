@@ -15,11 +15,14 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.SphericalKMeans;
 import io.recflow.core.Tables.Col;
+import io.recflow.ranking.ItemSignals;
+import io.recflow.ranking.UserSignals;
 import io.recflow.spark.Vectors;
 import io.recflow.training.AlsTrainer;
 import io.recflow.training.AttributeVectors;
 import io.recflow.training.ContentProjection;
 import io.recflow.training.Popularity;
+import io.recflow.training.RankingInputs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,18 +55,22 @@ public final class ColdItemEvaluator {
   private final int maxUsers;
   private final int seed;
   private final double lambda;
+  private final ServedModel.Recipe served;
 
-  public ColdItemEvaluator(ModelParams params, int k, int maxUsers, int seed, double lambda) {
+  /** @param served how to build the {@code served} model ranked under cold-in-catalog, or null to leave it out */
+  public ColdItemEvaluator(ModelParams params, int k, int maxUsers, int seed, double lambda,
+                           ServedModel.Recipe served) {
     this.params = params;
     this.k = k;
     this.maxUsers = maxUsers;
     this.seed = seed;
     this.lambda = lambda;
+    this.served = served;
   }
 
   public static ColdItemEvaluator from(RecflowConfig c) {
     return new ColdItemEvaluator(ModelParams.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
-        c.get(Settings.EVAL_SEED), c.get(Settings.PROJECTION_LAMBDA));
+        c.get(Settings.EVAL_SEED), c.get(Settings.PROJECTION_LAMBDA), ServedModel.Recipe.from(c));
   }
 
   /**
@@ -118,7 +125,7 @@ public final class ColdItemEvaluator {
     }
     List<EvalResult> results = new ArrayList<>();
     report(PROTOCOL, summaries, results);
-    report(IN_CATALOG, inCatalog(train, factors.items(), projected, vectors, relevant), results);
+    report(IN_CATALOG, inCatalog(train, factors.items(), projected, vectors, relevant, embeddings), results);
     return results;
   }
 
@@ -139,7 +146,8 @@ public final class ColdItemEvaluator {
    * held-out items must then beat warm items to be recommended at all.
    */
   private Map<String, MetricSummary> inCatalog(Dataset<Row> train, Dataset<Row> warmFactors,
-      Map<String, ItemMatrix> projected, Map<String, float[]> users, Map<String, Set<Integer>> relevantCold) {
+      Map<String, ItemMatrix> projected, Map<String, float[]> users, Map<String, Set<Integer>> relevantCold,
+      Dataset<Row> embeddings) {
     List<String> ids = new ArrayList<>();
     List<float[]> warm = new ArrayList<>();
     for (Row r : warmFactors.select(Col.ID, Col.VECTOR).orderBy(Col.ID).collectAsList()) {
@@ -181,7 +189,35 @@ public final class ColdItemEvaluator {
       });
       summaries.put(model, summary);
     });
+    if (served != null) {
+      summaries.put("served", servedInCatalog(train, ids, warm, projected.get("content"), users, relevant, embeddings));
+    }
     return summaries;
+  }
+
+  /**
+   * The served pipeline over the whole catalogue, the held-out items placed by their text as the
+   * nightly job places new items; its ranker is trained on the training side alone. The held-out
+   * items have no interactions, so they are fresh: the fresh source and exploration can show them.
+   */
+  private MetricSummary servedInCatalog(Dataset<Row> train, List<String> warmIds, List<float[]> warm,
+      ItemMatrix cold, Map<String, float[]> users, Map<String, Set<Integer>> relevant, Dataset<Row> embeddings) {
+    List<String> allIds = new ArrayList<>(warmIds);
+    List<float[]> all = new ArrayList<>(warm);
+    int rank = warm.get(0).length;
+    for (int i = 0; i < cold.size(); i++) {
+      allIds.add(cold.id(i));
+      all.add(cold.rank() == rank ? SphericalKMeans.row(cold.values(), i, rank) : new float[rank]);
+    }
+    ItemMatrix catalog = new ItemMatrix(allIds, all);
+    ServedModel model = served.fit("stratified", train, embeddings, seed);
+    long now = RankingInputs.newestMillis(train);
+    ItemSignals signals = served.inputs().items(train, catalog, RankingInputs.alignedEmbeddings(embeddings, catalog),
+        now);
+    Map<String, UserSignals> signalsOf = RankingInputs.users(train, relevant.keySet(), users, catalog, now);
+    MetricSummary summary = new MetricSummary(k, catalog.size(), i -> Set.of());
+    relevant.forEach((user, rel) -> summary.add(model.rank(signalsOf.get(user), signals, k), rel));
+    return summary;
   }
 
   /** The projected factors of the cold items, in {@code ids} order; an item without one scores 0. */

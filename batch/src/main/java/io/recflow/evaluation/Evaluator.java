@@ -13,7 +13,10 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.TopK;
+import io.recflow.ranking.ItemSignals;
+import io.recflow.ranking.UserSignals;
 import io.recflow.spark.Vectors;
+import io.recflow.training.RankingInputs;
 import io.recflow.training.AlsTrainer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,20 +44,30 @@ public final class Evaluator {
   private final int seed;
   private final double hybridWeight;
   private final int recentItems;
+  private final ServedModel.Recipe served;
 
-  public Evaluator(ModelParams params, int k, int maxUsers, int seed, double hybridWeight, int recentItems) {
+  /** @param served how to build the {@code served} model, or null to leave it out */
+  public Evaluator(ModelParams params, int k, int maxUsers, int seed, double hybridWeight, int recentItems,
+                   ServedModel.Recipe served) {
     this.params = params;
     this.k = k;
     this.maxUsers = maxUsers;
     this.seed = seed;
     this.hybridWeight = hybridWeight;
     this.recentItems = recentItems;
+    this.served = served;
   }
 
   /** An evaluator with a run's ALS parameters, list length, user sample size, seed and hybrid blend. */
   public static Evaluator from(RecflowConfig c) {
     return new Evaluator(ModelParams.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
-        c.get(Settings.EVAL_SEED), c.get(Settings.HYBRID_WEIGHT), c.get(Settings.HYBRID_RECENT));
+        c.get(Settings.EVAL_SEED), c.get(Settings.HYBRID_WEIGHT), c.get(Settings.HYBRID_RECENT),
+        ServedModel.Recipe.from(c));
+  }
+
+  /** The same evaluator without the {@code served} model, whose ranker training tuning loops do not need. */
+  public Evaluator alsOnly() {
+    return new Evaluator(params, k, maxUsers, seed, hybridWeight, recentItems, null);
   }
 
   /** Evaluates ALS and the baselines on a split; {@code attributes} has item_id and attributes. */
@@ -81,20 +94,31 @@ public final class Evaluator {
     }
     Map<String, Set<Integer>> seen = itemsByUser(split.train(), users, items);
     Map<String, int[]> recent = recentRows(split.train(), users, items);
-    ItemMatrix content = embeddings == null ? null : alignedEmbeddings(embeddings, items);
+    ItemMatrix content = embeddings == null ? null : RankingInputs.alignedEmbeddings(embeddings, items);
     Map<String, Set<Integer>> relevant = itemsByUser(split.test(), users, items);
     users.unpersist();
     int[] popular = popularityRanking(split.train(), items);
     List<Set<String>> attrs = attributesByRow(attributes, items);
 
     Map<String, MetricSummary> summaries = new LinkedHashMap<>();
-    List<String> models = content == null ? List.of("als", "popularity", "random")
-        : List.of("als", "hybrid", "popularity", "random");
+    List<String> models = new ArrayList<>(List.of("als"));
+    if (content != null) {
+      models.add("hybrid");
+    }
+    if (served != null) {
+      models.add("served");
+    }
+    models.addAll(List.of("popularity", "random"));
     for (String model : models) {
       summaries.put(model, new MetricSummary(k, items.size(), attrs::get));
     }
     List<String> ordered = new ArrayList<>(userVectors.keySet());
     ordered.sort(null);
+    ServedModel servedModel = served == null ? null : served.fit(split.protocol(), split.train(), embeddings, seed);
+    long now = RankingInputs.newestMillis(split.train());
+    ItemSignals signals = served == null ? null : served.inputs().items(split.train(), items, content, now);
+    Map<String, UserSignals> userSignals = served == null ? Map.of()
+        : RankingInputs.users(split.train(), ordered, userVectors, items, now);
     for (String user : ordered) {
       Set<Integer> rel = relevant.get(user);
       if (rel == null || rel.isEmpty()) {
@@ -106,6 +130,9 @@ public final class Evaluator {
         float[] profile = HybridScorer.profile(content, recent.getOrDefault(user, new int[0]));
         summaries.get("hybrid").add(HybridScorer.topK(userVectors.get(user), items, profile, content, hybridWeight,
             k, excluded::contains), rel);
+      }
+      if (servedModel != null) {
+        summaries.get("served").add(servedModel.rank(userSignals.get(user), signals, k), rel);
       }
       summaries.get("popularity").add(TopK.fromRanking(popular, k, excluded::contains), rel);
       summaries.get("random").add(randomList(items.size(), excluded, new Random(seed * 31L + user.hashCode())), rel);
@@ -150,27 +177,6 @@ public final class Evaluator {
     Map<String, int[]> out = new HashMap<>();
     rows.forEach((u, l) -> out.put(u, l.stream().mapToInt(Integer::intValue).toArray()));
     return out;
-  }
-
-  /** Embeddings in the row order of {@code items}; an item without one gets the zero vector. */
-  private static ItemMatrix alignedEmbeddings(Dataset<Row> embeddings, ItemMatrix items) {
-    List<String> ids = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>(java.util.Collections.nCopies(items.size(), (float[]) null));
-    int dim = 0;
-    for (Row r : embeddings.select(Col.ITEM_ID, Col.VECTOR).collectAsList()) {
-      int row = items.row(r.getString(0));
-      if (row >= 0) {
-        vectors.set(row, Vectors.toFloats(r.getList(1)));
-        dim = vectors.get(row).length;
-      }
-    }
-    for (int i = 0; i < items.size(); i++) {
-      ids.add(items.id(i));
-      if (vectors.get(i) == null) {
-        vectors.set(i, new float[dim]);
-      }
-    }
-    return new ItemMatrix(ids, vectors);
   }
 
   private static int[] popularityRanking(Dataset<Row> train, ItemMatrix items) {

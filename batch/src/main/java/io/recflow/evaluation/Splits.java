@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.recflow.core.Tables.Col;
@@ -54,6 +55,18 @@ public final class Splits {
     return split("chronological", ranked);
   }
 
+  /**
+   * A time split: the newest {@code share} of all interactions (by time, one cutoff for everyone)
+   * is held out. What the nightly ranker trains on: features as of the cutoff, labels after it, as
+   * the server ranks with what it knows now for what users do next.
+   */
+  public static Split byTime(Dataset<Row> interactions, double share) {
+    double cutoff = interactions.withColumn("t", unix_millis(col(Col.TS))).stat()
+        .approxQuantile("t", new double[] {1 - share}, 0)[0];
+    Dataset<Row> marked = interactions.withColumn("is_train", unix_millis(col(Col.TS)).lt((long) cutoff)).cache();
+    return split("time", marked);
+  }
+
   /** The split a protocol name stands for, with the protocol's standard parameters. */
   public static Split of(String protocol, Dataset<Row> interactions, int seed) {
     return switch (protocol) {
@@ -62,6 +75,15 @@ public final class Splits {
       default -> throw new IllegalArgumentException("Unknown evaluation protocol '" + protocol
           + "'; use stratified or chronological.");
     };
+  }
+
+  /**
+   * A validation split carved from a training side the way {@code protocol} split the data (another
+   * seed for stratified), so a model tuned on it is tuned for the question the protocol asks and
+   * never sees the test side.
+   */
+  public static Split validation(String protocol, Dataset<Row> train, int seed) {
+    return protocol.equals("stratified") ? stratifiedByItem(train, 0.75, seed + 1) : of(protocol, train, seed);
   }
 
   private static Split split(String protocol, Dataset<Row> ranked) {

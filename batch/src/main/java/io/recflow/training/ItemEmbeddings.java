@@ -73,11 +73,24 @@ public final class ItemEmbeddings {
 
   /**
    * Embeds a catalog outside the nightly job (for evaluation and tuning): item_id and vector for
-   * every row of {@code items}, cached; the model is prepared under {@code warehouse}.
+   * every row of {@code items}, cached. Vectors the warehouse already holds for the same model and
+   * text (same content hash) are reused, so a catalog the nightly job embedded costs nothing here;
+   * the model is prepared under {@code warehouse}.
    */
   public static Dataset<Row> embedCatalog(Warehouse warehouse, Dataset<Row> items, String template) {
-    Dataset<Row> texts = items.select(col(Col.ITEM_ID), textColumn(template).as(Col.TEXT));
-    return EmbeddingModel.load(warehouse).embed(texts).select(Col.ITEM_ID, Col.VECTOR).cache();
+    Dataset<Row> texts = items.select(col(Col.ITEM_ID), textColumn(template).as(Col.TEXT))
+        .withColumn(Col.CONTENT_HASH, sha2(concat(lit(EmbeddingModel.NAME + "\n"), col(Col.TEXT)), 256));
+    if (!warehouse.exists(Tables.ITEM_EMBEDDINGS)) {
+      return EmbeddingModel.load(warehouse).embed(texts).select(Col.ITEM_ID, Col.VECTOR).cache();
+    }
+    Dataset<Row> stored = warehouse.read(Tables.ITEM_EMBEDDINGS).select(Col.ITEM_ID, Col.CONTENT_HASH, Col.VECTOR);
+    Dataset<Row> known = texts.join(stored, texts.col(Col.ITEM_ID).equalTo(stored.col(Col.ITEM_ID))
+            .and(texts.col(Col.CONTENT_HASH).equalTo(stored.col(Col.CONTENT_HASH))))
+        .select(texts.col(Col.ITEM_ID), stored.col(Col.VECTOR));
+    Dataset<Row> todo = texts.join(known, texts.col(Col.ITEM_ID).equalTo(known.col(Col.ITEM_ID)), "left_anti");
+    Dataset<Row> embedded = todo.isEmpty() ? known.limit(0)
+        : EmbeddingModel.load(warehouse).embed(todo).select(Col.ITEM_ID, Col.VECTOR);
+    return known.unionByName(embedded).cache();
   }
 
   /** Builds the text column from a template such as "{title}. {attributes}. {text}". */

@@ -33,18 +33,22 @@ public final class InterestState {
    * vectors, then come out the same however the events were shuffled or batched.
    */
   public static final Comparator<Event> ORDER = Comparator.comparingLong(Event::tsMillis).thenComparing(Event::eventId);
-  private static final byte FORMAT = 1;
+  /** Format 2 added each item's newest event time; format 1 states are still read (without the times). */
+  private static final byte FORMAT = 2;
 
   private final Map<String, Double> confidences;
+  private final Map<String, Long> itemTs;
   private final Map<String, Long> recentEventIds;
   private long newestTs;
 
   public InterestState() {
-    this(new HashMap<>(), new HashMap<>(), Long.MIN_VALUE);
+    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), Long.MIN_VALUE);
   }
 
-  private InterestState(Map<String, Double> confidences, Map<String, Long> recentEventIds, long newestTs) {
+  private InterestState(Map<String, Double> confidences, Map<String, Long> itemTs, Map<String, Long> recentEventIds,
+                        long newestTs) {
     this.confidences = confidences;
+    this.itemTs = itemTs;
     this.recentEventIds = recentEventIds;
     this.newestTs = newestTs;
   }
@@ -85,6 +89,7 @@ public final class InterestState {
       forgetIdsBefore(newestTs - dedupWindowMillis);
     }
     confidences.merge(e.itemId(), weighting.contribution(e.type(), e.value(), e.tsMillis(), newestTs), Double::sum);
+    itemTs.merge(e.itemId(), e.tsMillis(), Math::max);
     // Remembered against the user's clock when it arrived, not its own time, so that a late
     // event's re-delivery is recognised as well as a fresh one's.
     recentEventIds.put(e.eventId(), newestTs);
@@ -103,6 +108,28 @@ public final class InterestState {
   /** r_ui by item id, decayed to {@link #newestTs()}. */
   public Map<String, Double> confidences() {
     return Collections.unmodifiableMap(confidences);
+  }
+
+  /**
+   * The items with positive interest, newest event first (ties by id): the order the ranking's
+   * content profile and co-visitation read. A state stored before item times were kept (format 1)
+   * orders by confidence instead.
+   */
+  public List<String> positiveItemsNewestFirst() {
+    List<String> items = new ArrayList<>();
+    confidences.forEach((item, c) -> {
+      if (c > 0) {
+        items.add(item);
+      }
+    });
+    items.sort(Comparator.comparingLong((String i) -> -itemTs.getOrDefault(i, Long.MIN_VALUE))
+        .thenComparing(i -> -confidences.get(i)).thenComparing(i -> i));
+    return items;
+  }
+
+  /** When the item's newest event happened; {@code Long.MIN_VALUE} when unknown. */
+  public long itemTs(String itemId) {
+    return itemTs.getOrDefault(itemId, Long.MIN_VALUE);
   }
 
   /** Time of the user's newest event, epoch milliseconds; {@code Long.MIN_VALUE} when empty. */
@@ -130,6 +157,11 @@ public final class InterestState {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue());
       }
+      out.writeInt(itemTs.size());
+      for (Map.Entry<String, Long> e : itemTs.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -139,7 +171,7 @@ public final class InterestState {
   public static InterestState fromBytes(byte[] b) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != 1) {
         throw new IllegalStateException("streaming state has format " + format + " but this recflow reads format "
             + FORMAT + "; start the stream with a new checkpoint (stream.checkpointDir) to rebuild its state");
       }
@@ -154,7 +186,14 @@ public final class InterestState {
       for (int i = 0; i < m; i++) {
         ids.put(in.readUTF(), in.readLong());
       }
-      return new InterestState(conf, ids, newest);
+      Map<String, Long> times = new HashMap<>();
+      if (format >= 2) {
+        int t = in.readInt();
+        for (int i = 0; i < t; i++) {
+          times.put(in.readUTF(), in.readLong());
+        }
+      }
+      return new InterestState(conf, times, ids, newest);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

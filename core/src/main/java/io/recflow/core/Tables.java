@@ -75,6 +75,30 @@ public final class Tables {
           optional(Col.SCORE, DOUBLE), required(Col.KIND, STRING)),
       List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.KIND, Col.ITEM_ID, Col.NEIGHBOR_ID));
 
+  /** Per-item counts the ranking reads, per model version. */
+  public static final TableDef ITEM_STATS = new TableDef("item_stats",
+      "an item's interaction counts in one model version: all, positive (popularity) and positive within the "
+          + "recent window, and its first interaction",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.ITEM_ID, STRING), required(Col.INTERACTIONS, LONG),
+          required(Col.POSITIVE, LONG), required(Col.POSITIVE_RECENT, LONG), optional(Col.FIRST_SEEN, TIMESTAMP)),
+      List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.ITEM_ID));
+
+  /** Which items follow which in users' histories, per model version. */
+  public static final TableDef CO_VISITATION = new TableDef("co_visitation",
+      "one of the items users turned to after item_id (neighbor_id), with its summed recency-weighted count, in one "
+          + "model version; the heaviest 50 per item",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.ITEM_ID, STRING), required(Col.NEIGHBOR_ID, STRING),
+          required(Col.SCORE, DOUBLE)),
+      List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.NEIGHBOR_ID));
+
+  /** The learned ranker of each model version. */
+  public static final TableDef RANKERS = new TableDef("rankers",
+      "the ranker trained with one model version: its XGBoost JSON model, the feature names it reads in order, "
+          + "its validation figures, and whether it beat the ALS order (status published or rejected)",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.STATUS, STRING), required(Col.FEATURES, STRING_ARRAY),
+          required(Col.MODEL_JSON, STRING), optional(Col.METRICS, DOUBLE_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.MODEL_VERSION));
+
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final TableDef MODELS = new TableDef("models",
       "one model version: status, the typed parameters it was trained with (ModelParams), the Delta versions "
@@ -102,7 +126,8 @@ public final class Tables {
 
   /** Every table a warehouse can hold. */
   public static final List<TableDef> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
-      MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, EVAL_RUNS, USER_VECTORS_RT);
+      MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, ITEM_STATS, CO_VISITATION,
+      RANKERS, EVAL_RUNS, USER_VECTORS_RT);
 
   private static TableDef factors(String name, String row) {
     return new TableDef(name, row,
@@ -154,6 +179,12 @@ public final class Tables {
     public static final String LAST_EVENT_TS = "last_event_ts";
     public static final String BATCH_ID = "batch_id";
     public static final String WRITTEN_AT = "written_at";
+    public static final String INTERACTIONS = "interactions";
+    public static final String POSITIVE = "positive";
+    public static final String POSITIVE_RECENT = "positive_recent";
+    public static final String FIRST_SEEN = "first_seen";
+    public static final String FEATURES = "features";
+    public static final String MODEL_JSON = "model_json";
   }
 
   /** Values of item_factors.source: where a factor came from. */

@@ -95,6 +95,7 @@ final class LiveState {
       reader.added(Tables.EVENTS, from, latestEvents, EventColumns.NAMES, (b, i) -> {
         Event e = EventColumns.event(b, i);
         byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+        snapshot.signals().trending().add(snapshot.items().row(e.itemId()), e.tsMillis());
       });
       for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
         // A copy, changed and then published whole: a request never sees a history half updated.

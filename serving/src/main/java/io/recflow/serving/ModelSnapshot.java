@@ -5,6 +5,12 @@ import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.ModelParams;
+import io.recflow.core.Tables;
+import io.recflow.ranking.CoVisitation;
+import io.recflow.ranking.ItemSignals;
+import io.recflow.ranking.Ranker;
+import io.recflow.ranking.Trending;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -26,6 +32,7 @@ import org.rocksdb.RocksIterator;
  * vector and history, titles, embeddings, similar items) is read from RocksDB.
  */
 public final class ModelSnapshot implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelSnapshot.class);
   /** A recommended item and its score. */
   public record Scored(String itemId, double score) {}
 
@@ -44,8 +51,12 @@ public final class ModelSnapshot implements AutoCloseable {
   private final Map<String, BitSet> byAttribute;
   private final IvfIndex index;
   private final double indexRecall;
+  private final ItemSignals signals;
+  private final Ranker ranker;
+  private final String rankerStatus;
 
-  private ModelSnapshot(Path dir, Options options, RocksDB db, Search search) throws Exception {
+  private ModelSnapshot(Path dir, Options options, RocksDB db, Search search, ServedRanking ranking)
+      throws Exception {
     this.dir = dir;
     this.options = options;
     this.db = db;
@@ -79,6 +90,88 @@ public final class ModelSnapshot implements AutoCloseable {
     });
     this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
     this.indexRecall = index == null ? 1.0 : measureRecall();
+    this.signals = signals(ranking);
+    Ranker r = Ranker.ALS_ORDER;
+    String status;
+    byte[] model = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
+    byte[] rankerStatusBytes = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
+    if (model == null) {
+      status = "als-order: model version " + version + " has no ranker";
+    } else if (!Tables.Status.PUBLISHED.equals(new String(rankerStatusBytes, StandardCharsets.UTF_8))) {
+      status = "als-order: the ranker of model version " + version + " did not beat the ALS order when trained";
+    } else {
+      try {
+        r = Ranker.trained(model, SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_FEATURES))),
+            ranking.pipeline().features());
+        status = "trained";
+      } catch (IllegalArgumentException e) {
+        status = "als-order: the ranker of model version " + version + " cannot be used: " + e.getMessage();
+        LOG.error("{}", status);
+      }
+    }
+    this.ranker = r;
+    this.rankerStatus = status;
+  }
+
+  /** Everything the ranking reads about the items, row-aligned with {@link #items()}, built once at open. */
+  private ItemSignals signals(ServedRanking ranking) throws RocksDBException {
+    int n = items.size();
+    List<float[]> text = new ArrayList<>(n);
+    int dim = 0;
+    for (int row = 0; row < n; row++) {
+      float[] e = embedding(items.id(row)).map(ModelSnapshot::unit).orElse(null);
+      dim = e != null ? e.length : dim;
+      text.add(e);
+    }
+    int d = dim;
+    text.replaceAll(e -> e != null && e.length == d ? e : new float[d]);
+    ItemMatrix embeddings = d == 0 ? null : new ItemMatrix(java.util.Arrays.asList(ids(items)), text);
+    int[] interactions = new int[n];
+    float[] positive = new float[n];
+    float[] recent = new float[n];
+    long[] first = new long[n];
+    java.util.Arrays.fill(first, Long.MIN_VALUE);
+    CoVisitation.Builder coVisits = new CoVisitation.Builder(n);
+    for (int row = 0; row < n; row++) {
+      byte[] stats = db.get(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, items.id(row)));
+      if (stats != null) {
+        long[] v = SnapshotKeys.longs(stats);
+        interactions[row] = (int) v[0];
+        positive[row] = v[1];
+        recent[row] = v[2];
+        first[row] = v[3];
+      }
+      byte[] next = db.get(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, items.id(row)));
+      if (next != null) {
+        List<String> flat = SnapshotKeys.strings(next);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+          coVisits.add(row, items.row(flat.get(i)), Double.parseDouble(flat.get(i + 1)));
+        }
+      }
+    }
+    return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, null)
+        .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
+        .trending(new Trending(n, ranking.trendingHours())).build();
+  }
+
+  private static String[] ids(ItemMatrix m) {
+    String[] ids = new String[m.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = m.id(i);
+    }
+    return ids;
+  }
+
+  private static float[] unit(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    float[] out = new float[v.length];
+    for (int f = 0; f < v.length && norm > 0; f++) {
+      out[f] = (float) (v[f] / Math.sqrt(norm));
+    }
+    return out;
   }
 
   /**
@@ -122,18 +215,33 @@ public final class ModelSnapshot implements AutoCloseable {
     return indexRecall;
   }
 
+  /** What the ranking knows about the items; its trending counts follow the live event tail. */
+  public ItemSignals signals() {
+    return signals;
+  }
+
+  /** The ranker of this version, or the ALS order when it has none that may be used. */
+  public Ranker ranker() {
+    return ranker;
+  }
+
+  /** "trained", or why the ALS order ranks instead (for /health). */
+  public String rankerStatus() {
+    return rankerStatus;
+  }
+
   /** Whether top-k uses the approximate index. */
   public boolean approximate() {
     return index != null;
   }
 
-  /** Opens a snapshot directory for exact search; refuses one that was not marked complete. */
+  /** Opens a snapshot directory for exact search and the default ranking; refuses one not marked complete. */
   public static ModelSnapshot open(Path dir) throws Exception {
-    return open(dir, Search.EXACT);
+    return open(dir, Search.EXACT, ServedRanking.DEFAULTS);
   }
 
   /** Opens a snapshot directory; refuses one that was not marked complete. */
-  public static ModelSnapshot open(Path dir, Search search) throws Exception {
+  static ModelSnapshot open(Path dir, Search search, ServedRanking ranking) throws Exception {
     // RocksDB reads its options for as long as the database is open; they are closed with it.
     Options options = new Options();
     RocksDB db = RocksDB.openReadOnly(options, dir.toString());
@@ -142,7 +250,7 @@ public final class ModelSnapshot implements AutoCloseable {
         throw new IllegalStateException("snapshot " + dir + " is incomplete: its load did not finish. It is not "
             + "served; the server loads the model again from the warehouse.");
       }
-      return new ModelSnapshot(dir, options, db, search);
+      return new ModelSnapshot(dir, options, db, search, ranking);
     } catch (Exception e) {
       db.close();
       options.close();

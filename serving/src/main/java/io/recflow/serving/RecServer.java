@@ -32,6 +32,10 @@ public final class RecServer {
   static final int MAX_K = 1000;
   /** Most ids a request's {@code recent} parameter may name. */
   static final int MAX_RECENT = 100;
+  /** Most item ids one request may exclude. */
+  static final int MAX_EXCLUDE = 1000;
+  /** Deepest page start a request may ask for. */
+  static final int MAX_OFFSET = 10_000;
 
   private final SnapshotHolder holder;
   private final EventIntake intake;
@@ -86,6 +90,7 @@ public final class RecServer {
         body.put("items", l.snapshot().items().size());
         body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
         body.put("searchRecallAt10", l.snapshot().searchRecall());
+        body.put("ranker", l.snapshot().rankerStatus());
       }
     });
     if (holder.loadedAtMillis() > 0) {
@@ -112,25 +117,61 @@ public final class RecServer {
   }
 
   /**
-   * GET /v1/users/{id}/recommendations: the user's top-k. Query: k (1-1000, default 10),
-   * excludeSeen (default true), attribute (repeatable; items must carry every one), diversity
-   * (0-1, MMR; default 0), explain (default false: adds "because", the history items that
-   * contributed most to each score), recent (comma-separated item ids: a cold-start user's recent
-   * items). The answer's "strategy" says where the user's vector came from: live, als, fold-in,
-   * recent, or popular. 400 for a bad parameter, 503 before a model is loaded.
+   * GET /v1/users/{id}/recommendations: the user's list, ranked by the two-stage pipeline. Query:
+   * k (1-1000, default 10), cursor (the previous page's "cursor": the best items not shown yet,
+   * never repeating or skipping one even if the user acts between pages), offset (0-10000, default
+   * 0: the items after the first offset of the list, the same while the user's state is), excludeSeen
+   * (default true), exclude (comma-separated item ids never to list), attribute (repeatable; items
+   * must carry every one), diversity (0-1, MMR; default 0), explore (true/false; default as
+   * configured: a share of the slots goes to new items), explain (default false: adds "reasons",
+   * each source with its evidence, and "because", the history items that contributed most to the
+   * ALS score), recent (comma-separated item ids: a cold-start user's recent items). Each item names
+   * its "sources"; explored items say so. The answer's "strategy" says where the user's vector came
+   * from (live, als, fold-in, recent or popular), "ranker" whether a trained ranker or the ALS order
+   * ranked it. 400 for a bad parameter, 503 before a model is loaded.
    */
   private void recommendations(Context ctx) throws RocksDBException {
-    List<String> recent = ctx.queryParam("recent") == null || ctx.queryParam("recent").isBlank() ? List.of()
-        : Arrays.stream(ctx.queryParam("recent").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> recent = ids(ctx, "recent");
     if (recent.size() > MAX_RECENT) {
       throw new BadRequestResponse("recent names " + recent.size() + " items; at most " + MAX_RECENT);
     }
-    Recommendations.Request r = new Recommendations.Request(ctx.pathParam("id"), k(ctx),
-        bool(ctx, "excludeSeen", true), ctx.queryParams("attribute"), fraction(ctx, "diversity"),
-        bool(ctx, "explain", false), recent);
-    try (SnapshotHolder.Lease l = lease()) {
-      ctx.json(Recommendations.answer(l, r));
+    List<String> exclude = ids(ctx, "exclude");
+    if (exclude.size() > MAX_EXCLUDE) {
+      throw new BadRequestResponse("exclude names " + exclude.size() + " items; at most " + MAX_EXCLUDE);
     }
+    Boolean explore = ctx.queryParam("explore") == null ? null : bool(ctx, "explore", true);
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null && ctx.queryParam("offset") != null) {
+      throw new BadRequestResponse("give cursor or offset, not both");
+    }
+    Recommendations.Request r = new Recommendations.Request(ctx.pathParam("id"), k(ctx), offset(ctx),
+        cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true), exclude, ctx.queryParams("attribute"), fraction(ctx, "diversity"),
+        bool(ctx, "explain", false), recent, explore);
+    try (SnapshotHolder.Lease l = lease()) {
+      ctx.json(Recommendations.answer(l, holder.ranking(), r));
+    }
+  }
+
+  private static List<String> ids(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v == null || v.isBlank() ? List.of()
+        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static int offset(Context ctx) {
+    String v = ctx.queryParam("offset");
+    if (v == null) {
+      return 0;
+    }
+    try {
+      int offset = Integer.parseInt(v.trim());
+      if (offset >= 0 && offset <= MAX_OFFSET) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequestResponse("offset must be an integer from 0 to " + MAX_OFFSET + ", got '" + v + "'");
   }
 
   /**

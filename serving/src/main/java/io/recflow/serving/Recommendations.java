@@ -3,7 +3,6 @@ package io.recflow.serving;
 import io.recflow.core.Explainer;
 import io.recflow.core.InterestState;
 import io.recflow.core.ItemMatrix;
-import io.recflow.core.MmrReranker;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -11,36 +10,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntPredicate;
+import io.recflow.ranking.Candidate;
+import io.recflow.ranking.Exploration;
+import io.recflow.ranking.ItemSignals;
+import io.recflow.ranking.ListRules;
+import io.recflow.ranking.RankingPipeline;
+import io.recflow.ranking.UserSignals;
 import org.rocksdb.RocksDBException;
 
 /**
- * Builds a user's recommendation list from a leased snapshot. The user's vector is, in order of
- * preference: the streaming job's live vector, the nightly factor, a fold-in of the history the
- * server has seen since, a fold-in of the recent items the request names, and otherwise the list
- * falls back to popular items. Then come the request's exclusions and attribute filters, MMR
- * diversity and, when asked, the history items that explain each score.
+ * Builds a user's recommendation list from a leased snapshot with core's two-stage ranking. The
+ * user's ALS vector is, in order of preference: the streaming job's live vector, the nightly
+ * factor, a fold-in of the history the server has seen since, a fold-in of the recent items the
+ * request names, and none (the other sources still retrieve, popular among them). Their newest
+ * items (the request's recent ones first) feed the content profile and co-visitation. The
+ * pipeline applies the request's rules, diversity, exploration and paging; this class turns its
+ * page into JSON, with the reasons when asked, and counts the exposures exploration made.
  */
 final class Recommendations {
-  /** Candidates taken for diversity re-ranking, as a multiple of k (at least {@link #MIN_POOL}). */
-  private static final int POOL_FACTOR = 4;
-  private static final int MIN_POOL = 50;
   /** History items named per explained recommendation. */
   static final int BECAUSE = 3;
 
-  /** What a request asks for. */
-  record Request(String userId, int k, boolean excludeSeen, List<String> attributes, double diversity,
-                 boolean explain, List<String> recent) {}
+  /** What a request asks for; {@code explore} null means as configured. */
+  record Request(String userId, int k, int offset, List<String> cursor, boolean excludeSeen, List<String> exclude,
+                 List<String> attributes, double diversity, boolean explain, List<String> recent, Boolean explore) {}
 
   /** Where the user's vector came from. */
   enum Strategy { LIVE, ALS, FOLD_IN, RECENT, POPULAR }
 
   private Recommendations() {}
 
-  static Map<String, Object> answer(SnapshotHolder.Lease lease, Request r) throws RocksDBException {
+  static Map<String, Object> answer(SnapshotHolder.Lease lease, ServedRanking ranking, Request r)
+      throws RocksDBException {
     ModelSnapshot s = lease.snapshot();
     ItemMatrix items = s.items();
-    Map<Integer, Double> history = confidencesByRow(items, lease.live().history(r.userId()));
+    long now = System.currentTimeMillis();
+    Optional<InterestState> state = lease.live().history(r.userId());
+    Map<Integer, Double> history = confidencesByRow(items, state);
     Map<Integer, Double> recent = new HashMap<>();
     for (String id : r.recent()) {
       int row = items.row(id);
@@ -70,10 +76,16 @@ final class Recommendations {
       strategy = Strategy.POPULAR;
       vector = null;
     }
+    UserSignals user = userSignals(items, state, r.recent(), vector, now);
+    ItemSignals signals = s.signals();
     BitSet excluded = new BitSet(items.size());
-    if (r.excludeSeen()) {
-      history.keySet().forEach(excluded::set);
-      recent.keySet().forEach(excluded::set);
+    for (List<String> ids : List.of(r.exclude(), r.cursor())) {
+      ids.forEach(id -> {
+        int row = items.row(id);
+        if (row >= 0) {
+          excluded.set(row);
+        }
+      });
     }
     BitSet allowed = null;
     for (String a : r.attributes()) {
@@ -83,41 +95,32 @@ final class Recommendations {
       }
       allowed = rows;
     }
-    BitSet only = allowed;
-    IntPredicate skip = row -> excluded.get(row) || (only != null && !only.get(row));
-
-    int pool = r.diversity() > 0 ? Math.max(MIN_POOL, POOL_FACTOR * r.k()) : r.k();
-    List<Integer> rows = new ArrayList<>();
-    List<Double> scores = new ArrayList<>();
-    if (vector != null) {
-      for (int row : s.topK(vector, pool, skip)) {
-        rows.add(row);
-        scores.add(items.score(vector, row));
-      }
-    } else {
-      for (ModelSnapshot.Scored p : s.popular()) {
-        int row = items.row(p.itemId());
-        if (row >= 0 && !skip.test(row) && rows.size() < pool) {
-          rows.add(row);
-          scores.add(p.score());
-        }
-      }
-    }
-    int[] order = r.diversity() > 0
-        ? new MmrReranker(1 - r.diversity()).rerank(scores.stream().mapToDouble(Double::doubleValue).toArray(),
-            diversityVectors(s, rows), r.k())
-        : java.util.stream.IntStream.range(0, Math.min(r.k(), rows.size())).toArray();
+    ListRules rules = new ListRules(r.excludeSeen(), excluded, allowed, r.diversity(), r.offset(), r.cursor().size(),
+        r.k());
+    Exploration exploration = Boolean.FALSE.equals(r.explore()) ? Exploration.OFF : ranking.exploration();
+    List<Candidate> page = ranking.pipeline().rank(user, signals, s.ranker(), exploration, rules);
 
     Explainer explainer = r.explain() && vector != null ? s.foldIn().explainer(basis) : null;
     List<Map<String, Object>> out = new ArrayList<>();
-    for (int i : order) {
-      int row = rows.get(i);
+    for (Candidate c : page) {
+      int row = c.row();
+      if (c.explored()) {
+        signals.exposed(row);
+      }
       Map<String, Object> item = new LinkedHashMap<>();
       item.put("itemId", items.id(row));
-      item.put("score", scores.get(i));
+      item.put("score", c.score());
       s.info(items.id(row)).ifPresent(info -> item.put("title", info.title()));
-      if (explainer != null) {
-        item.put("because", because(s, explainer, row));
+      List<RankingPipeline.Reason> reasons = ranking.pipeline().reasons(c, user, signals);
+      item.put("sources", reasons.stream().map(RankingPipeline.Reason::source).toList());
+      if (c.explored()) {
+        item.put("explored", true);
+      }
+      if (r.explain()) {
+        item.put("reasons", Reasons.describe(s, c, reasons));
+        if (explainer != null) {
+          item.put("because", because(s, explainer, row));
+        }
       }
       out.add(item);
     }
@@ -125,8 +128,49 @@ final class Recommendations {
     body.put("userId", r.userId());
     body.put("modelVersion", s.version());
     body.put("strategy", strategy.name().toLowerCase().replace('_', '-'));
+    body.put("ranker", s.ranker().trained() ? "trained" : "als-order");
     body.put("items", out);
+    body.put("nextOffset", r.offset() + out.size());
+    if (out.size() == r.k() && r.cursor().size() + out.size() <= PageCursor.MAX_ITEMS) {
+      List<String> shown = new ArrayList<>(r.cursor());
+      page.forEach(c -> shown.add(items.id(c.row())));
+      body.put("cursor", PageCursor.encode(shown));
+    }
     return body;
+  }
+
+  /** The ranking's view of the user: their history's positive items newest first, the request's recent ones before them. */
+  private static UserSignals userSignals(ItemMatrix items, Optional<InterestState> state, List<String> recentIds,
+                                         float[] vector, long now) {
+    List<Integer> rows = new ArrayList<>();
+    List<Long> when = new ArrayList<>();
+    BitSet seen = new BitSet(items.size());
+    for (String id : recentIds) {
+      int row = items.row(id);
+      if (row >= 0 && !seen.get(row)) {
+        seen.set(row);
+        rows.add(row);
+        when.add(now);
+      }
+    }
+    state.ifPresent(st -> {
+      st.confidences().keySet().forEach(id -> {
+        int row = items.row(id);
+        if (row >= 0) {
+          seen.set(row);
+        }
+      });
+      for (String id : st.positiveItemsNewestFirst()) {
+        int row = items.row(id);
+        if (row >= 0 && rows.size() < UserSignals.PROFILE_ITEMS && !rows.contains(row)) {
+          rows.add(row);
+          when.add(st.itemTs(id));
+        }
+      }
+    });
+    int historyLength = state.map(st -> st.confidences().size()).orElse(0) + recentIds.size();
+    return new UserSignals(vector, rows.stream().mapToInt(Integer::intValue).toArray(),
+        when.stream().mapToLong(Long::longValue).toArray(), seen, historyLength, now);
   }
 
   private static Map<Integer, Double> confidencesByRow(ItemMatrix items, Optional<InterestState> state) {
@@ -138,28 +182,6 @@ final class Recommendations {
       }
     }));
     return byRow;
-  }
-
-  /** Text embeddings where the items have them, otherwise their ALS factors. */
-  private static List<float[]> diversityVectors(ModelSnapshot s, List<Integer> rows) throws RocksDBException {
-    List<float[]> vectors = new ArrayList<>(rows.size());
-    boolean allEmbedded = true;
-    for (int row : rows) {
-      Optional<float[]> e = s.embedding(s.items().id(row));
-      allEmbedded &= e.isPresent();
-      vectors.add(e.orElse(null));
-    }
-    if (!allEmbedded) {
-      // Mixing spaces would make similarities meaningless; factors exist for every candidate.
-      vectors.clear();
-      int k = s.items().rank();
-      for (int row : rows) {
-        float[] v = new float[k];
-        System.arraycopy(s.items().values(), row * k, v, 0, k);
-        vectors.add(v);
-      }
-    }
-    return vectors;
   }
 
   private static List<Map<String, Object>> because(ModelSnapshot s, Explainer explainer, int row)

@@ -86,7 +86,8 @@ public final class ServeCommand implements Callable<Integer> {
           + "jdk.incubator.vector for the vector API)");
       DeltaReader reader = new DeltaReader(warehouse);
       SnapshotHolder holder = new SnapshotHolder(Path.of(config.get(Settings.SERVE_SNAPSHOT_DIR)), reader,
-          new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)));
+          new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)),
+          ServedRanking.from(config));
       holder.openExisting();
       EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
           config.get(Settings.SERVE_MAX_EVENTS));

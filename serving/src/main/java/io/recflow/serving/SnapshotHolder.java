@@ -79,18 +79,25 @@ public final class SnapshotHolder implements AutoCloseable {
   private final SnapshotLoader loader;
   private final DeltaReader reader;
   private final ModelSnapshot.Search search;
+  private final ServedRanking ranking;
   private final AtomicReference<Served> current = new AtomicReference<>();
   private volatile Refusal refusal;
 
   public SnapshotHolder(Path root, DeltaReader reader) {
-    this(root, reader, ModelSnapshot.Search.EXACT);
+    this(root, reader, ModelSnapshot.Search.EXACT, ServedRanking.DEFAULTS);
   }
 
-  public SnapshotHolder(Path root, DeltaReader reader, ModelSnapshot.Search search) {
+  SnapshotHolder(Path root, DeltaReader reader, ModelSnapshot.Search search, ServedRanking ranking) {
     this.root = root;
     this.reader = reader;
     this.search = search;
+    this.ranking = ranking;
     this.loader = new SnapshotLoader(reader);
+  }
+
+  /** How this server ranks. */
+  ServedRanking ranking() {
+    return ranking;
   }
 
   /** Serves the newest complete snapshot already on disk, if any; returns its version or -1. */
@@ -105,7 +112,7 @@ public final class SnapshotHolder implements AutoCloseable {
     for (Path dir : dirs) {
       if (served < 0) {
         try {
-          install(ModelSnapshot.open(dir, search));
+          install(ModelSnapshot.open(dir, search, ranking));
           served = versionOf(dir);
           LOG.info("serving model version {} from {} (warm start)", served, dir);
           continue;
@@ -137,7 +144,7 @@ public final class SnapshotHolder implements AutoCloseable {
     try {
       long started = System.currentTimeMillis();
       loader.load(latest, dir);
-      install(ModelSnapshot.open(dir, search));
+      install(ModelSnapshot.open(dir, search, ranking));
       LOG.info("serving model version {} (loaded in {} ms)", latest, System.currentTimeMillis() - started);
       refusal = null;
       return true;

@@ -23,6 +23,10 @@ final class SnapshotKeys {
   static final byte EMBEDDING = 'e';
   /** An item's similar items of one kind: key kind + SEPARATOR + item id, value an id/score list. */
   static final byte NEIGHBORS = 'n';
+  /** An item's counts (item_stats): interactions, positive, positive recent, first seen millis, as 4 longs. */
+  static final byte ITEM_STATS = 's';
+  /** An item's co-visitation follow-ups: an id/score list, heaviest first. */
+  static final byte CO_VISITATION = 'c';
   /** An event of the events table while a snapshot loads (HistoryLoader); none is left after the load. */
   static final byte LOADING_EVENT = 't';
   static final String POPULAR = "popular";
@@ -31,6 +35,10 @@ final class SnapshotKeys {
   static final String EVENTS_VERSION = "eventsVersion";
   static final String PARAMS = "params";
   static final String COMPLETE = "complete";
+  /** The ranker of the version (rankers): its XGBoost JSON, its feature names, its status. */
+  static final String RANKER_MODEL = "rankerModel";
+  static final String RANKER_FEATURES = "rankerFeatures";
+  static final String RANKER_STATUS = "rankerStatus";
   // The event validator rejects ids with control characters, so this one never occurs in an id.
   static final String SEPARATOR = "\u0001";
 
@@ -65,6 +73,18 @@ final class SnapshotKeys {
   static float[] floats(byte[] bytes) {
     float[] v = new float[bytes.length / 4];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+
+  static byte[] longs(long... v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(v);
+    return b.array();
+  }
+
+  static long[] longs(byte[] bytes) {
+    long[] v = new long[bytes.length / 8];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
     return v;
   }
 

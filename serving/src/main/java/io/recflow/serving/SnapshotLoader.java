@@ -67,6 +67,9 @@ public final class SnapshotLoader {
       items(w);
       embeddings(w);
       neighbors(w, version);
+      itemStats(w, version);
+      coVisitation(w, version);
+      ranker(w, version);
       long eventsVersion = histories(db, w, modelParams(version, params).weighting());
       popularity(w, version);
       w.flush();
@@ -209,6 +212,76 @@ public final class SnapshotLoader {
   }
 
   private record Neighbor(String id, double score) {}
+
+  /** The version's item counts; a warehouse written before item_stats existed has none (all items fresh). */
+  private void itemStats(SnapshotWriter w, long version) throws RocksDBException {
+    long v = reader.version(Tables.ITEM_STATS);
+    if (v < 0) {
+      return;
+    }
+    reader.scanWhere(Tables.ITEM_STATS, v, Col.MODEL_VERSION, version, List.of(Col.MODEL_VERSION, Col.ITEM_ID,
+        Col.INTERACTIONS, Col.POSITIVE, Col.POSITIVE_RECENT, Col.FIRST_SEEN), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) == version) {
+            // Delta timestamps are microseconds since the epoch.
+            long first = b.getColumnVector(5).isNullAt(i) ? Long.MIN_VALUE
+                : Math.floorDiv(b.getColumnVector(5).getLong(i), 1000);
+            w.put(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, b.getColumnVector(1).getString(i)), SnapshotKeys.longs(
+                b.getColumnVector(2).getLong(i), b.getColumnVector(3).getLong(i), b.getColumnVector(4).getLong(i),
+                first));
+          }
+        });
+  }
+
+  /** The version's co-visitation follow-ups, grouped per item. */
+  private void coVisitation(SnapshotWriter w, long version) throws RocksDBException {
+    long v = reader.version(Tables.CO_VISITATION);
+    if (v < 0) {
+      return;
+    }
+    Map<String, List<Neighbor>> lists = new HashMap<>();
+    reader.scanWhere(Tables.CO_VISITATION, v, Col.MODEL_VERSION, version,
+        List.of(Col.MODEL_VERSION, Col.ITEM_ID, Col.NEIGHBOR_ID, Col.SCORE), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) == version) {
+            lists.computeIfAbsent(b.getColumnVector(1).getString(i), k -> new ArrayList<>())
+                .add(new Neighbor(b.getColumnVector(2).getString(i), b.getColumnVector(3).getDouble(i)));
+          }
+        });
+    for (Map.Entry<String, List<Neighbor>> e : lists.entrySet()) {
+      List<String> flat = new ArrayList<>();
+      e.getValue().forEach(n -> {
+        flat.add(n.id);
+        flat.add(Double.toString(n.score));
+      });
+      w.put(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, e.getKey()), SnapshotKeys.strings(flat));
+    }
+  }
+
+  /**
+   * The version's ranker, as stored: its model is checked when the snapshot opens, so a corrupt one
+   * costs the ranker (the server ranks by ALS and says so in /health), never the snapshot.
+   */
+  private void ranker(SnapshotWriter w, long version) throws RocksDBException {
+    long v = reader.version(Tables.RANKERS);
+    if (v < 0) {
+      return;
+    }
+    reader.scanWhere(Tables.RANKERS, v, Col.MODEL_VERSION, version,
+        List.of(Col.MODEL_VERSION, Col.STATUS, Col.FEATURES, Col.MODEL_JSON), (b, i) -> {
+          if (b.getColumnVector(0).getLong(i) != version) {
+            return;
+          }
+          List<String> features = new ArrayList<>();
+          ArrayValue a = b.getColumnVector(2).getArray(i);
+          for (int j = 0; j < a.getSize(); j++) {
+            features.add(a.getElements().getString(j));
+          }
+          w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS), b.getColumnVector(1).getString(i).getBytes(
+              java.nio.charset.StandardCharsets.UTF_8));
+          w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_FEATURES), SnapshotKeys.strings(features));
+          w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL), b.getColumnVector(3).getString(i).getBytes(
+              java.nio.charset.StandardCharsets.UTF_8));
+        });
+  }
 
   /** Each user's interest state from every stored event; returns the events version read. */
   private long histories(RocksDB db, SnapshotWriter w, InterestWeighting weighting) throws RocksDBException {

@@ -1,0 +1,270 @@
+package io.recflow.serving;
+
+import static io.recflow.serving.Http.ids;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.recflow.core.EventValidator;
+import io.recflow.core.ItemMatrix;
+import io.recflow.core.RecflowConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+/**
+ * The two-stage ranking over real HTTP: sources and their reasons, exploration on and off,
+ * exclusions, paging, and a ranker that is missing or corrupt. Items with fewer than 40
+ * interactions count as fresh here, so that the synthetic shop has new items to explore.
+ */
+class RankingIT {
+  private static final ServedRanking RANKING = ServedRanking.from(RecflowConfig.defaults().with(Map.of(
+      "ranking.fresh.maxInteractions", "40")));
+  private static final List<AutoCloseable> OPEN = new ArrayList<>();
+  private static Http http;
+  private static SnapshotHolder holder;
+
+  @BeforeAll
+  static void start() throws Exception {
+    holder = new SnapshotHolder(Files.createTempDirectory("recflow-snapshots-"),
+        new DeltaReader(NightlyWarehouse.path().toString()), ModelSnapshot.Search.EXACT, RANKING);
+    assertTrue(holder.refresh());
+    http = serve(holder);
+  }
+
+  private static Http serve(SnapshotHolder h) throws Exception {
+    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
+        EventValidator.from(RecflowConfig.defaults()), 100);
+    Javalin app = new RecServer(h, intake, Set.of(), 20_000).app().start(0);
+    OPEN.add(app::stop);
+    OPEN.add(intake);
+    OPEN.add(h);
+    return new Http(app.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : OPEN) {
+      c.close();
+    }
+  }
+
+  private static ModelSnapshot snapshot(SnapshotHolder h) {
+    try (SnapshotHolder.Lease l = h.acquire().orElseThrow()) {
+      return l.snapshot();
+    }
+  }
+
+  @Test
+  void healthSaysWhichRankerOrdersTheLists() throws Exception {
+    String ranker = http.json("/health").get("ranker").asText();
+    System.out.println("ranker of the test warehouse: " + ranker);
+    assertEquals(snapshot(holder).rankerStatus(), ranker);
+    assertEquals(snapshot(holder).ranker().trained() ? "trained" : "als-order",
+        http.json("/v1/users/u1/recommendations").get("ranker").asText());
+  }
+
+  @Test
+  void everyItemNamesTheSourcesThatFoundItAndExplainsEach() throws Exception {
+    JsonNode body = http.json("/v1/users/u1/recommendations?k=20&explain=true");
+    Set<String> history = snapshot(holder).history("u1").orElseThrow().confidences().keySet();
+    Set<String> sources = new HashSet<>();
+    for (JsonNode item : body.get("items")) {
+      assertTrue(item.get("sources").size() >= 1, item.toString());
+      Set<String> explained = new HashSet<>();
+      for (JsonNode reason : item.get("reasons")) {
+        explained.add(reason.get("source").asText());
+        assertFalse(reason.get("text").asText().isBlank(), reason.toString());
+        if (reason.get("source").asText().equals("co-visitation")) {
+          assertTrue(history.contains(reason.get("itemId").asText()), "evidence outside the history: " + reason);
+          assertTrue(reason.get("text").asText().startsWith("people who viewed "), reason.toString());
+        }
+      }
+      item.get("sources").forEach(src -> {
+        sources.add(src.asText());
+        assertTrue(explained.contains(src.asText()), src + " has no reason in " + item);
+      });
+    }
+    assertTrue(sources.containsAll(List.of("als", "co-visitation")), "sources seen: " + sources);
+  }
+
+  @Test
+  void anItemGainingInteractionsNowSaysItIsTrending() throws Exception {
+    ModelSnapshot s = snapshot(holder);
+    Set<String> history = s.history("u2").orElseThrow().confidences().keySet();
+    String hot = java.util.Arrays.stream(s.signals().popularOrder()).mapToObj(s.items()::id)
+        .filter(id -> !history.contains(id)).reduce((a, b) -> b).orElseThrow(); // the least popular unseen item
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 30; i++) {
+      s.signals().trending().add(s.items().row(hot), now - i * 1000L);
+    }
+    JsonNode body = http.json("/v1/users/u2/recommendations?k=500&explain=true&explore=false");
+    JsonNode item = find(body, hot);
+    assertNotNull(item, hot + " not listed: " + body);
+    assertTrue(texts(item.get("sources")).contains("trending"), item.toString());
+    assertTrue(texts(item.get("reasons")).contains("trending now"), item.toString());
+  }
+
+  @Test
+  void everyTenthSlotGoesToAFreshItemUnlessExplorationIsOff() throws Exception {
+    ModelSnapshot s = snapshot(holder);
+    JsonNode items = http.json("/v1/users/u3/recommendations?k=20").get("items");
+    for (int i = 0; i < items.size(); i++) {
+      boolean slot = i == 9 || i == 19;
+      assertEquals(slot, items.get(i).has("explored"), "position " + i + ": " + items.get(i));
+      if (slot) {
+        int row = s.items().row(items.get(i).get("itemId").asText());
+        assertTrue(texts(items.get(i).get("sources")).contains("fresh"), items.get(i).toString());
+        assertTrue(s.signals().interactions(row) < 40, "not fresh: " + s.signals().interactions(row));
+        assertTrue(s.signals().exposures(row) >= 1, "the exposure was not counted");
+      }
+    }
+    JsonNode off = http.json("/v1/users/u3/recommendations?k=20&explore=false").get("items");
+    off.forEach(item -> assertFalse(item.has("explored"), item.toString()));
+    assertEquals(ids(items).subList(0, 9), ids(off).subList(0, 9), "slots before the first exploration slot move");
+  }
+
+  @Test
+  void excludedItemsAreNeverListed() throws Exception {
+    List<String> base = ids(http.json("/v1/users/u4/recommendations?k=10&explore=false").get("items"));
+    String exclude = base.get(0) + "," + base.get(3);
+    List<String> without = ids(http.json("/v1/users/u4/recommendations?k=10&explore=false&exclude=" + exclude)
+        .get("items"));
+    assertFalse(without.contains(base.get(0)) || without.contains(base.get(3)), without.toString());
+    List<String> expected = new ArrayList<>(base);
+    expected.remove(3);
+    expected.remove(0);
+    assertEquals(expected, without.subList(0, 8));
+    assertEquals(400, http.get("/v1/users/u4/recommendations?exclude=" + "x,".repeat(RecServer.MAX_EXCLUDE + 1))
+        .statusCode());
+  }
+
+  @Test
+  void pagesByOffsetAreSlicesOfOneList() throws Exception {
+    List<String> whole = ids(http.json("/v1/users/u5/recommendations?k=30&explore=false").get("items"));
+    List<String> paged = new ArrayList<>();
+    for (int offset = 0; offset < 30; offset += 10) {
+      JsonNode page = http.json("/v1/users/u5/recommendations?k=10&explore=false&offset=" + offset);
+      assertEquals(offset + 10, page.get("nextOffset").asInt());
+      paged.addAll(ids(page.get("items")));
+    }
+    assertEquals(whole, paged);
+  }
+
+  @Test
+  void pagesByCursorNeverRepeatOrSkipAnItemWhileExplorationLearns() throws Exception {
+    List<String> whole = ids(http.json("/v1/users/u6/recommendations?k=30&explore=false").get("items"));
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    for (int page = 0; page < 3; page++) {
+      JsonNode body = http.json("/v1/users/u6/recommendations?k=10" + (cursor == null ? "" : "&cursor=" + cursor));
+      List<String> ids = ids(body.get("items"));
+      assertEquals(10, ids.size());
+      assertTrue(body.get("items").get(9).has("explored"), "the 10th, 20th and 30th slots explore: " + body);
+      paged.addAll(ids);
+      cursor = body.get("cursor").asText();
+    }
+    assertEquals(30, new HashSet<>(paged).size(), "an item was repeated: " + paged);
+    // Without the explored items, the pages hold the ranked list in order: nothing skipped.
+    List<String> ranked = new ArrayList<>(paged);
+    ranked.remove(29);
+    ranked.remove(19);
+    ranked.remove(9);
+    List<String> expected = new ArrayList<>(whole);
+    expected.removeAll(List.of(paged.get(9), paged.get(19), paged.get(29)));
+    assertEquals(expected.subList(0, 27), ranked);
+    assertEquals(400, http.get("/v1/users/u6/recommendations?cursor=not-a-cursor").statusCode());
+    assertEquals(400, http.get("/v1/users/u6/recommendations?cursor=" + cursor + "&offset=10").statusCode());
+  }
+
+  @Test
+  void withoutAUsableRankerTheServerRanksByAlsAndSaysSo() throws Exception {
+    ModelSnapshot s = snapshot(holder);
+    for (String kind : List.of("missing", "corrupt")) {
+      SnapshotHolder edited = copyWithRanker(s, kind);
+      Http h = serve(edited);
+      String status = h.json("/health").get("ranker").asText();
+      assertTrue(status.startsWith("als-order: "), status);
+      assertTrue(kind.equals("missing") ? status.contains("has no ranker") : status.contains("cannot be used"),
+          status);
+      JsonNode body = h.json("/v1/users/u1/recommendations?k=5&explore=false");
+      assertEquals("als-order", body.get("ranker").asText());
+      Set<Integer> seen = new HashSet<>();
+      s.history("u1").orElseThrow().confidences().keySet().forEach(id -> seen.add(s.items().row(id)));
+      ItemMatrix items = s.items();
+      List<String> alsTop = java.util.Arrays.stream(ExactTopK.topK(items, s.userVector("u1").orElseThrow(), 5,
+          seen::contains)).mapToObj(items::id).toList();
+      assertEquals(alsTop, ids(body.get("items")));
+    }
+  }
+
+  @Test
+  void aPublishedRankerOrdersTheList() throws Exception {
+    SnapshotHolder edited = copyWithRanker(snapshot(holder), "published");
+    Http h = serve(edited);
+    assertEquals("trained", h.json("/health").get("ranker").asText());
+    JsonNode body = h.json("/v1/users/u1/recommendations?k=10&explore=false");
+    assertEquals("trained", body.get("ranker").asText());
+    List<Double> scores = new ArrayList<>();
+    body.get("items").forEach(item -> scores.add(item.get("score").asDouble()));
+    for (int i = 1; i < scores.size(); i++) {
+      assertTrue(scores.get(i - 1) >= scores.get(i), "not in the ranker's order: " + scores);
+    }
+  }
+
+  /** A copy of the snapshot whose ranker is removed, corrupted, or marked published; served by a new holder. */
+  private static SnapshotHolder copyWithRanker(ModelSnapshot s, String kind) throws Exception {
+    Path root = Files.createTempDirectory("recflow-snapshots-" + kind + "-");
+    Path copy = root.resolve(s.dir().getFileName());
+    try (Stream<Path> files = Files.walk(s.dir())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(s.dir().relativize(f).toString()));
+      }
+    }
+    try (Options o = new Options(); RocksDB db = RocksDB.open(o, copy.toString())) {
+      switch (kind) {
+        case "missing" -> {
+          db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
+          db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
+        }
+        case "corrupt" -> {
+          db.put(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS), "published".getBytes());
+          db.put(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL), "{\"learner\": {\"truncated".getBytes());
+        }
+        default -> db.put(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS), "published".getBytes());
+      }
+    }
+    SnapshotHolder h = new SnapshotHolder(root, new DeltaReader(NightlyWarehouse.path().toString()),
+        ModelSnapshot.Search.EXACT, RANKING);
+    assertEquals(s.version(), h.openExisting());
+    return h;
+  }
+
+  private static JsonNode find(JsonNode body, String itemId) {
+    for (JsonNode item : body.get("items")) {
+      if (item.get("itemId").asText().equals(itemId)) {
+        return item;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.isObject() ? n.get("text").asText() : n.asText()));
+    return out;
+  }
+}
