@@ -192,12 +192,15 @@ public final class RankerTrainer {
       int width = rows.get(0).length;
       float[] flat = new float[rows.size() * width];
       float[] y = new float[rows.size()];
+      float[] prior = new float[rows.size()];
       for (int i = 0; i < rows.size(); i++) {
         System.arraycopy(rows.get(i), 0, flat, i * width, width);
         y[i] = labels.get(i);
+        prior[i] = Ranker.prior(rows.get(i));
       }
       DMatrix m = new DMatrix(flat, rows.size(), width, Float.NaN);
       m.setLabel(y);
+      m.setBaseMargin(prior);
       m.setGroup(groups.stream().mapToInt(Integer::intValue).toArray());
       return m;
     }

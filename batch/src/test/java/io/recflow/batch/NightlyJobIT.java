@@ -16,16 +16,23 @@ import io.recflow.core.Tables.Status;
 import io.recflow.evaluation.EvalResult;
 import io.recflow.ingest.Input;
 import io.recflow.publish.ModelRegistry;
+import io.recflow.ranking.CoVisitation;
+import io.recflow.ranking.Features;
+import io.recflow.ranking.Ranker;
+import io.recflow.ranking.RankingPipeline;
 import io.recflow.spark.ModelTable;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
+import io.recflow.training.RankerTrainer;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +109,32 @@ class NightlyJobIT {
     assertTrue(warehouse.read(Tables.POPULARITY).filter(col(Col.MODEL_VERSION).equalTo(v)).count() > 0);
     assertEquals(report.results().size(),
         warehouse.read(Tables.EVAL_RUNS).filter(col(Col.MODEL_VERSION).equalTo(v)).count());
+  }
+
+  @Test
+  void writesTheRankingsInputsAndARankerGatedAgainstTheAlsOrder() {
+    long v = report.modelVersion();
+    long items = warehouse.read(Tables.EVENTS).select(Col.ITEM_ID).distinct().count();
+    assertEquals(items, warehouse.read(Tables.ITEM_STATS).filter(col(Col.MODEL_VERSION).equalTo(v)).count());
+    Dataset<Row> coVisits = warehouse.read(Tables.CO_VISITATION).filter(col(Col.MODEL_VERSION).equalTo(v));
+    assertTrue(coVisits.count() > 0);
+    assertTrue(coVisits.groupBy(Col.ITEM_ID).count().agg(functions.max("count")).head().getLong(0)
+        <= CoVisitation.KEEP);
+    Row ranker = warehouse.read(Tables.RANKERS).filter(col(Col.MODEL_VERSION).equalTo(v)).head();
+    List<String> features = ranker.getList(ranker.fieldIndex(Col.FEATURES));
+    Features expected = RankingPipeline.from(config).features();
+    assertEquals(expected.names(), features);
+    Map<String, Double> metrics = ranker.getJavaMap(ranker.fieldIndex(Col.METRICS));
+    boolean better = metrics.get("ndcg_ranker") > metrics.get("ndcg_als_order");
+    assertEquals(better ? Status.PUBLISHED : Status.REJECTED, ranker.getString(ranker.fieldIndex(Col.STATUS)));
+    assertTrue(metrics.get("lists") >= RankerTrainer.MIN_LISTS, metrics.toString());
+    // The stored model is what the server scores: it parses and reads exactly these features.
+    Ranker parsed = Ranker.trained(ranker.getString(ranker.fieldIndex(Col.MODEL_JSON)).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), features, expected);
+    assertTrue(parsed.trained());
+    for (String protocol : List.of("stratified", "chronological")) {
+      assertTrue(value(protocol, "served", "ndcg") > value(protocol, "popularity", "ndcg"), protocol);
+    }
   }
 
   @Test

@@ -34,6 +34,7 @@ class EvalCommandIT {
     cmd.addAll(List.of("-Dlog4j2.configurationFile=../conf/log4j2.properties",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "eval", "--data", data.toString(),
         "--format", "csv", "--protocol", "stratified,cold-items", "--k", "10", "--json",
+        "--set", "ranker.rounds=20",
         "--set", "spark.master=local[2]", "--set", "spark.sql.shuffle.partitions=2", "--set", "als.rank=8",
         "--set", "recflow.warehouse=" + dir.resolve("scratch")));
     File out = dir.resolve("stdout").toFile();
@@ -49,6 +50,11 @@ class EvalCommandIT {
     JsonNode json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(stdout);
     assertTrue(json.isObject() || json.isArray(), stdout);
     assertTrue(stdout.contains("cold-items") && stdout.contains("stratified"), stdout);
+    // Every model's metrics, the served pipeline's among them, under both the warm and the cold protocols.
+    for (String model : List.of("als", "hybrid", "served", "popularity", "random")) {
+      assertTrue(json.path("results").path("stratified").path(model).path("ndcg").isNumber(), model + ": " + stdout);
+    }
+    assertTrue(json.path("results").path("cold-in-catalog").path("served").path("recall").isNumber(), stdout);
     // The banner still appears, on standard error, which proves it was there to be kept away.
     assertTrue(stderr.contains("Using CPUs"), "the embedding runtime's banner was expected on stderr:\n" + stderr);
   }

@@ -88,12 +88,16 @@ public final class Settings {
       30.0, 0, 1e5, "Half-life of an interaction's contribution to item popularity; 0 counts all equally.");
 
   // The two-stage ranking (candidate sources, ranker, exploration): the same for the server and the evaluator.
+  public static final ConfigKey<String> RANKING_SOURCES = ConfigKey.ofString("ranking.sources",
+      "als,content,co-visitation,fresh,trending,popular", "Candidate sources of the ranking, comma-separated; a ranker "
+          + "trained with other sources is not used (the ALS order ranks instead).");
   public static final ConfigKey<Integer> RANKING_PER_SOURCE = ConfigKey.ofInt("ranking.candidatesPerSource", 100, 1,
       10_000, "Candidates each source (als, content, co-visitation, fresh, trending, popular) retrieves per request.");
-  public static final ConfigKey<Integer> FRESH_MAX_INTERACTIONS = ConfigKey.ofInt("ranking.fresh.maxInteractions", 5,
-      0, 1_000_000, "Items with fewer interactions than this are fresh: candidates of the fresh source and of exploration.");
-  public static final ConfigKey<Double> FRESH_WINDOW_DAYS = ConfigKey.ofDouble("ranking.fresh.windowDays", 14, 0,
-      36_500, "Items first interacted with at most this many days ago are fresh too.");
+  public static final ConfigKey<Integer> FRESH_MAX_INTERACTIONS = ConfigKey.ofInt("ranking.fresh.maxInteractions", 1,
+      0, 1_000_000, "Items with fewer interactions than this are fresh (candidates of the fresh source and of exploration); 1 means "
+          + "items nobody has touched. Items with a few interactions have learned factors and compete in the ranker.");
+  public static final ConfigKey<Double> FRESH_WINDOW_DAYS = ConfigKey.ofDouble("ranking.fresh.windowDays", 0, 0,
+      36_500, "Items first interacted with at most this many days ago are fresh too; 0 (the default) adds none.");
   public static final ConfigKey<Integer> TRENDING_WINDOW_HOURS = ConfigKey.ofInt("ranking.trending.windowHours", 24,
       1, 24 * 365, "Trending compares each item's interactions in this many last hours with the 7 windows before.");
   public static final ConfigKey<Double> RECENT_POPULARITY_DAYS = ConfigKey.ofDouble("ranking.recentPopularityDays",
@@ -103,12 +107,12 @@ public final class Settings {
       "A co-visitation pair's weight halves every this many days before the newest event; 0 turns decay off.");
   public static final ConfigKey<Double> EXPLORATION_SHARE = ConfigKey.ofDouble("ranking.exploration.share", 0.1, 0,
       0.5, "Share of list positions (every 1/share-th) given to the best fresh item by upper confidence; 0 is off.");
-  public static final ConfigKey<Double> EXPLORATION_BONUS = ConfigKey.ofDouble("ranking.exploration.bonus", 0.1, 0,
+  public static final ConfigKey<Double> EXPLORATION_BONUS = ConfigKey.ofDouble("ranking.exploration.bonus", 0.25, 0,
       100, "Optimism of exploration for an item never shown or used; shrinks as 1/sqrt(1 + exposures + interactions).");
   public static final ConfigKey<String> RANKER_OBJECTIVE = ConfigKey.ofString("ranker.objective", "rank:ndcg",
       "What the ranker's trees minimise: rank:ndcg (LambdaMART, listwise) or binary:logistic (pointwise).",
       "rank:ndcg", "binary:logistic");
-  public static final ConfigKey<Double> RANKER_MIN_CHILD_WEIGHT = ConfigKey.ofDouble("ranker.minChildWeight", 20, 0,
+  public static final ConfigKey<Double> RANKER_MIN_CHILD_WEIGHT = ConfigKey.ofDouble("ranker.minChildWeight", 1, 0,
       1e6, "Smallest hessian sum a leaf of the ranker's trees may hold; larger keeps trees from fitting a few lists.");
   public static final ConfigKey<Integer> RANKER_ROUNDS = ConfigKey.ofInt("ranker.rounds", 150, 1, 10_000,
       "Boosting rounds of the ranker.");

@@ -96,13 +96,15 @@ public final class CoVisitation {
         int[] r = rows[i];
         float[] w = weights[i];
         Integer[] order = new Integer[sizes[i]];
-        double total = 0;
         for (int j = 0; j < order.length; j++) {
           order[j] = j;
-          total += w[j];
         }
         Arrays.sort(order, (a, b) -> w[a] != w[b] ? Float.compare(w[b], w[a]) : Integer.compare(r[a], r[b]));
         int keep = Math.min(KEEP, order.length);
+        double total = 0;
+        for (int j = 0; j < keep; j++) {
+          total += w[order[j]];
+        }
         next[i] = new int[keep];
         share[i] = new float[keep];
         for (int j = 0; j < keep; j++) {

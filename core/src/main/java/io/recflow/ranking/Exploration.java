@@ -7,9 +7,10 @@ import io.recflow.core.Settings;
  * Gives a share of every list to new items, so that they are shown, learned about and then compete
  * on their own. Every ⌈1 / share⌉-th position (the 10th, 20th, … at the default 0.1; the last of a
  * page, where it costs the ranking least) goes to the best {@code fresh} candidate not yet in the
- * list by an upper-confidence score, content match + bonus / √(1 + exposures + interactions): an
- * item's bonus shrinks as it is shown and used, and once it has enough interactions it is no longer
- * fresh and needs no slot.
+ * list by an upper-confidence score, match + bonus / √(1 + exposures + interactions), the match
+ * being the fresh source's (the item's text placed in the user's taste space): an item's bonus
+ * shrinks as it is shown and used, and once it has enough interactions it is no longer fresh and
+ * needs no slot.
  */
 public final class Exploration {
   /** No exploration: every slot goes by the ranker's order. */

@@ -6,9 +6,9 @@ import java.util.function.IntPredicate;
 
 /**
  * {@code fresh}: items that are new (first interacted with inside the window, or never) or that
- * have fewer than a handful of interactions, scored by how well their text matches the user's
- * profile (by their projected factor when the user has no profile). These are the items the
- * collaborative sources cannot rank yet; exploration draws its picks from them.
+ * have fewer than {@code maxInteractions} interactions, scored by {@link #match}: their text placed in
+ * the user's taste space. These are the items the collaborative sources cannot rank yet;
+ * exploration draws its picks from them.
  */
 public final class FreshSource implements CandidateSource {
   public static final String NAME = "fresh";
@@ -37,18 +37,15 @@ public final class FreshSource implements CandidateSource {
 
   @Override
   public void retrieve(UserSignals user, ItemSignals items, int n, IntPredicate skip, Sink out) {
-    float[] profile = user.profile(items.embeddings());
-    float[] query = profile != null ? profile : user.vector();
-    if (query == null) {
+    if (!canMatch(user, items)) {
       return;
     }
-    var space = profile != null ? items.embeddings() : items.factors();
     float[] scores = new float[items.size()];
     Arrays.fill(scores, Float.NEGATIVE_INFINITY);
     boolean any = false;
     for (int row = 0; row < scores.length; row++) {
       if (fresh(items, row, user.nowMillis())) {
-        scores[row] = (float) space.score(query, row);
+        scores[row] = (float) match(user, items, row);
         any = true;
       }
     }
@@ -58,6 +55,24 @@ public final class FreshSource implements CandidateSource {
     for (int row : TopK.byScore(scores, n, r -> scores[r] == Float.NEGATIVE_INFINITY || skip.test(r))) {
       out.add(row, scores[row]);
     }
+  }
+
+  private static boolean canMatch(UserSignals user, ItemSignals items) {
+    return user.profile(items.embeddings()) != null || user.vector() != null;
+  }
+
+  /**
+   * How well an item matches the user: the dot product of their vector with the item's factor,
+   * which for a new item is its text projected into the factor space (the nightly job's placement
+   * of cold items, the ranking the cold-items protocol measures); cosine to the content profile for
+   * a user without a vector; NaN when neither exists.
+   */
+  public double match(UserSignals user, ItemSignals items, int row) {
+    if (user.vector() != null) {
+      return items.factors().score(user.vector(), row);
+    }
+    float[] profile = user.profile(items.embeddings());
+    return profile == null ? Double.NaN : items.embeddings().score(profile, row);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.recflow.ranking;
 
+import io.recflow.core.ConfigException;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import java.util.ArrayList;
@@ -48,9 +49,23 @@ public final class RankingPipeline {
         new TrendingSource(), new PopularSource()), perSource);
   }
 
-  /** The standard pipeline with a run's settings (ranking.*). */
+  /** The pipeline of a run's settings: the sources ranking.sources names, in the standard order. */
   public static RankingPipeline from(RecflowConfig c) {
-    return standard(new FreshSource(c.get(Settings.FRESH_MAX_INTERACTIONS), c.get(Settings.FRESH_WINDOW_DAYS)),
+    FreshSource fresh = new FreshSource(c.get(Settings.FRESH_MAX_INTERACTIONS), c.get(Settings.FRESH_WINDOW_DAYS));
+    List<CandidateSource> all = standard(fresh, 1).sources();
+    List<String> names = List.of(c.get(Settings.RANKING_SOURCES).split(",")).stream().map(String::trim)
+        .filter(n -> !n.isEmpty()).toList();
+    List<String> known = all.stream().map(CandidateSource::name).toList();
+    for (String n : names) {
+      if (!known.contains(n)) {
+        throw new ConfigException("ranking.sources names unknown source '" + n + "'; the sources are "
+            + String.join(", ", known) + ".");
+      }
+    }
+    if (names.isEmpty()) {
+      throw new ConfigException("ranking.sources is empty; name at least one of " + String.join(", ", known) + ".");
+    }
+    return new RankingPipeline(all.stream().filter(s -> names.contains(s.name())).toList(),
         c.get(Settings.RANKING_PER_SOURCE));
   }
 
@@ -113,6 +128,9 @@ public final class RankingPipeline {
     int nextFresh = 0;
     while (out.size() < length) {
       Candidate pick = null;
+      while (nextRanked < ranked.size() && used.get(ranked.get(nextRanked).row())) {
+        nextRanked++;
+      }
       if (exploration.isSlot(start + out.size())) {
         while (nextFresh < fresh.size() && used.get(fresh.get(nextFresh).row())) {
           nextFresh++;
@@ -123,9 +141,6 @@ public final class RankingPipeline {
         }
       }
       if (pick == null) {
-        while (nextRanked < ranked.size() && used.get(ranked.get(nextRanked).row())) {
-          nextRanked++;
-        }
         if (nextRanked == ranked.size()) {
           break;
         }

@@ -3,6 +3,12 @@ package io.recflow.serving;
 import io.recflow.core.Explainer;
 import io.recflow.core.InterestState;
 import io.recflow.core.ItemMatrix;
+import io.recflow.ranking.Candidate;
+import io.recflow.ranking.Exploration;
+import io.recflow.ranking.ItemSignals;
+import io.recflow.ranking.ListRules;
+import io.recflow.ranking.RankingPipeline;
+import io.recflow.ranking.UserSignals;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -10,12 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.recflow.ranking.Candidate;
-import io.recflow.ranking.Exploration;
-import io.recflow.ranking.ItemSignals;
-import io.recflow.ranking.ListRules;
-import io.recflow.ranking.RankingPipeline;
-import io.recflow.ranking.UserSignals;
 import org.rocksdb.RocksDBException;
 
 /**
