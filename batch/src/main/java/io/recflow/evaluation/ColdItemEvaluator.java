@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.recflow.core.ItemMatrix;
@@ -32,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -79,9 +77,9 @@ public final class ColdItemEvaluator {
    * @param attributes item_id, attributes (array of strings)
    */
   public List<EvalResult> evaluate(Dataset<Row> interactions, Dataset<Row> embeddings, Dataset<Row> attributes) {
-    Column cold = pmod(xxhash64(col(Col.ITEM_ID), lit(seed)), lit(10)).equalTo(0);
-    Dataset<Row> train = interactions.filter(not(cold));
-    Dataset<Row> test = interactions.filter(cold).cache();
+    Splits.Split split = Splits.byItem(interactions, seed);
+    Dataset<Row> train = split.train();
+    Dataset<Row> test = split.test();
     AlsTrainer.Factors factors = AlsTrainer.train(train, params);
     List<String> coldIds = test.select(Col.ITEM_ID).distinct().orderBy(Col.ITEM_ID).as(
         org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -197,8 +195,9 @@ public final class ColdItemEvaluator {
 
   /**
    * The served pipeline over the whole catalogue, the held-out items placed by their text as the
-   * nightly job places new items; its ranker is trained on the training side alone. The held-out
-   * items have no interactions, so they are fresh: the fresh source and exploration can show them.
+   * nightly job places new items; its ranker is trained on the training side alone, as the nightly
+   * job trains it. The held-out items have no interactions, so they are fresh: the fresh source and
+   * exploration can show them.
    */
   private MetricSummary servedInCatalog(Dataset<Row> train, List<String> warmIds, List<float[]> warm,
       ItemMatrix cold, Map<String, float[]> users, Map<String, Set<Integer>> relevant, Dataset<Row> embeddings) {
@@ -210,7 +209,10 @@ public final class ColdItemEvaluator {
       all.add(cold.rank() == rank ? SphericalKMeans.row(cold.values(), i, rank) : new float[rank]);
     }
     ItemMatrix catalog = new ItemMatrix(allIds, all);
-    ServedModel model = served.fit("stratified", train, embeddings, seed);
+    // Trained as the nightly job trains the served ranker (a time split of the training side), not on
+    // held-out items: a ranker taught that only new items are relevant would answer this protocol's
+    // question well and serve everyone badly.
+    ServedModel model = served.fit(ServedModel.Recipe.NIGHTLY, train, embeddings, seed);
     long now = RankingInputs.newestMillis(train);
     ItemSignals signals = served.inputs().items(train, catalog, RankingInputs.alignedEmbeddings(embeddings, catalog),
         now);

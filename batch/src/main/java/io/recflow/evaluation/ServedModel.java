@@ -1,6 +1,7 @@
 package io.recflow.evaluation;
 
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
 import io.recflow.ranking.Candidate;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.ItemSignals;
@@ -23,17 +24,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServedModel {
   /** How a served model is built: the pipeline, its inputs, the ranker's training and exploration. */
-  public record Recipe(RankingPipeline pipeline, RankingInputs inputs, RankerTrainer trainer, Exploration exploration) {
+  public record Recipe(RankingPipeline pipeline, RankingInputs inputs, RankerTrainer trainer, Exploration exploration,
+                       double labelShare) {
+    /** The protocol name under which {@link #fit} trains as the nightly job does: on a time split. */
+    public static final String NIGHTLY = "time";
+
     public static Recipe from(RecflowConfig c) {
-      return new Recipe(RankingPipeline.from(c), RankingInputs.from(c), RankerTrainer.from(c), Exploration.from(c));
+      return new Recipe(RankingPipeline.from(c), RankingInputs.from(c), RankerTrainer.from(c), Exploration.from(c),
+          c.get(Settings.RANKER_HOLDOUT));
     }
 
     /**
      * Trains the ranker on the training side of a {@code protocol} split alone, labelled by a
-     * validation split carved from it the same way; {@code embeddings} (item_id, vector) may be null.
+     * validation split carved from it the same way, or, for {@link #NIGHTLY}, by the newest
+     * interactions as the nightly job trains it; {@code embeddings} (item_id, vector) may be null.
      */
     public ServedModel fit(String protocol, Dataset<Row> train, Dataset<Row> embeddings, int seed) {
-      Splits.Split inner = Splits.validation(protocol, train, seed);
+      Splits.Split inner = protocol.equals(NIGHTLY) ? Splits.byTime(train, labelShare)
+          : Splits.validation(protocol, train, seed);
       RankerTrainer.Trained trained = trainer.fit(inner.train(), inner.test(), embeddings, pipeline);
       inner.train().unpersist();
       LOG.info("ranker trained on the training side: {}; {}", trained.metrics(),

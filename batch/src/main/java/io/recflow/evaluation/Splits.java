@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.unix_millis;
@@ -83,7 +84,17 @@ public final class Splits {
    * never sees the test side.
    */
   public static Split validation(String protocol, Dataset<Row> train, int seed) {
-    return protocol.equals("stratified") ? stratifiedByItem(train, 0.75, seed + 1) : of(protocol, train, seed);
+    return switch (protocol) {
+      case "stratified" -> stratifiedByItem(train, 0.75, seed + 1);
+      default -> of(protocol, train, seed);
+    };
+  }
+
+  /** A seeded tenth of the items, with all their interactions, held out: the cold-items split. */
+  public static Split byItem(Dataset<Row> interactions, int seed) {
+    Dataset<Row> marked = interactions.withColumn("is_train",
+        pmod(xxhash64(col(Col.ITEM_ID), lit(seed)), lit(10)).notEqual(0)).cache();
+    return split("cold-items", marked);
   }
 
   private static Split split(String protocol, Dataset<Row> ranked) {

@@ -64,9 +64,11 @@ public final class RankerTrainer {
   private final int seed;
   private final String objective;
   private final double minChildWeight;
+  private final double projectionLambda;
 
   public RankerTrainer(ModelParams als, RankingInputs inputs, String objective, int rounds, int depth, double eta,
-                       double minChildWeight, int maxUsers, int seed) {
+                       double minChildWeight, int maxUsers, int seed, double projectionLambda) {
+    this.projectionLambda = projectionLambda;
     this.objective = objective;
     this.minChildWeight = minChildWeight;
     this.als = als;
@@ -81,7 +83,8 @@ public final class RankerTrainer {
   public static RankerTrainer from(RecflowConfig c) {
     return new RankerTrainer(ModelParams.from(c), RankingInputs.from(c), c.get(Settings.RANKER_OBJECTIVE),
         c.get(Settings.RANKER_ROUNDS), c.get(Settings.RANKER_DEPTH), c.get(Settings.RANKER_ETA),
-        c.get(Settings.RANKER_MIN_CHILD_WEIGHT), c.get(Settings.RANKER_MAX_USERS), c.get(Settings.EVAL_SEED));
+        c.get(Settings.RANKER_MIN_CHILD_WEIGHT), c.get(Settings.RANKER_MAX_USERS), c.get(Settings.EVAL_SEED),
+        c.get(Settings.PROJECTION_LAMBDA));
   }
 
   /**
@@ -91,7 +94,12 @@ public final class RankerTrainer {
    */
   public Trained fit(Dataset<Row> before, Dataset<Row> after, Dataset<Row> embeddings, RankingPipeline pipeline) {
     AlsTrainer.Factors factors = AlsTrainer.train(before, als);
-    ItemMatrix items = Vectors.collectMatrix(factors.items());
+    // The catalog as the server holds it: items nobody touched before the cutoff are placed by their
+    // text, so the lists can hold new items and the labels can teach the ranker when one deserves a place.
+    Dataset<Row> catalog = embeddings == null ? factors.items().select(Col.ID, Col.VECTOR)
+        : factors.items().select(Col.ID, Col.VECTOR).unionByName(ContentProjection.fit(factors.items(), embeddings,
+            projectionLambda).coldFactors().select(Col.ID, Col.VECTOR));
+    ItemMatrix items = Vectors.collectMatrix(catalog);
     Map<String, float[]> vectors = new HashMap<>();
     for (Row r : after.select(Col.USER_ID).distinct()
         .join(factors.users(), col(Col.USER_ID).equalTo(factors.users().col(Col.ID)))

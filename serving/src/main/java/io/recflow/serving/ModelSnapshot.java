@@ -10,6 +10,7 @@ import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.Trending;
+import io.recflow.ranking.VectorSearch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,12 @@ import org.rocksdb.RocksIterator;
  * vector and history, titles, embeddings, similar items) is read from RocksDB.
  */
 public final class ModelSnapshot implements AutoCloseable {
+  /**
+   * Catalogs of at least this many items search their text embeddings with an approximate index:
+   * a 384-float embedding costs six times a 64-float factor, so an exact scan of 20,000 texts costs
+   * what one of 120,000 factors does, about the most a request can afford on 2 cores.
+   */
+  static final int TEXT_ANN_MIN_ITEMS = 20_000;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelSnapshot.class);
   /** A recommended item and its score. */
   public record Scored(String itemId, double score) {}
@@ -90,7 +97,7 @@ public final class ModelSnapshot implements AutoCloseable {
     });
     this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
     this.indexRecall = index == null ? 1.0 : measureRecall();
-    this.signals = signals(ranking);
+    this.signals = signals(ranking, search);
     Ranker r = Ranker.ALS_ORDER;
     String status;
     byte[] model = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
@@ -114,7 +121,7 @@ public final class ModelSnapshot implements AutoCloseable {
   }
 
   /** Everything the ranking reads about the items, row-aligned with {@link #items()}, built once at open. */
-  private ItemSignals signals(ServedRanking ranking) throws RocksDBException {
+  private ItemSignals signals(ServedRanking ranking, Search search) throws RocksDBException {
     int n = items.size();
     List<float[]> text = new ArrayList<>(n);
     int dim = 0;
@@ -149,7 +156,13 @@ public final class ModelSnapshot implements AutoCloseable {
         }
       }
     }
-    return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, null)
+    VectorSearch textSearch = null;
+    if (embeddings != null) {
+      ItemMatrix textMatrix = embeddings;
+      IvfIndex textIndex = n >= TEXT_ANN_MIN_ITEMS ? IvfIndex.build(embeddings, search.probes(), version) : null;
+      textSearch = textIndex != null ? textIndex::topK : (q, k, skip) -> ExactTopK.topK(textMatrix, q, k, skip);
+    }
+    return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)
         .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
         .trending(new Trending(n, ranking.trendingHours())).build();
   }
