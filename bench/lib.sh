@@ -26,3 +26,12 @@ run_serving_class() {
   javac -nowarn --add-modules jdk.incubator.vector -d "$classes" -cp "$cp" "$file" bench/RandomItems.java 2>/dev/null
   java -Xmx8g --add-modules jdk.incubator.vector -cp "$classes:$cp" "$class" "$@" 2>&1 | grep -v 'incubator'
 }
+
+# load_tools: installs the HTTP load generators (Debian's hey and wrk) when missing, then builds
+# the jars the server runs from.
+load_tools() {
+  if ! command -v hey >/dev/null || ! command -v wrk >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey wrk) >&2
+  fi
+  mvn -B -q -DskipTests install >&2
+}

@@ -15,10 +15,7 @@ USERS=10000
 PORT="${BENCH_PORT:-18080}"
 BENCH_DIR="${BENCH_DIR:-/tmp/recflow-bench}"
 SNAPSHOTS="$BENCH_DIR/serve-$ITEMS-$RANK"
-if ! command -v hey >/dev/null || ! command -v wrk >/dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey wrk) >&2
-fi
-mvn -B -q -DskipTests install >&2
+load_tools
 SERVING_CP="$(ls serving/target/recflow-serving-*-SNAPSHOT.jar):$(cat serving/target/classpath.txt)"
 if [[ ! -d "$SNAPSHOTS/model-1" ]]; then
   mkdir -p "$SNAPSHOTS"

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.SphericalKMeans;
 import io.recflow.core.Tables.Col;
 import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.ItemSignals;
@@ -150,14 +151,8 @@ public final class RankingInputs {
     for (Row r : embeddings.select(Col.ITEM_ID, Col.VECTOR).collectAsList()) {
       int row = factors.row(r.getString(0));
       if (row >= 0 && !r.isNullAt(1)) {
-        float[] v = Vectors.toFloats(r.getList(1));
-        double norm = 0;
-        for (float x : v) {
-          norm += x * x;
-        }
-        for (int f = 0; f < v.length && norm > 0; f++) {
-          v[f] = (float) (v[f] / Math.sqrt(norm));
-        }
+        // The same normalisation as the server's snapshot, so both rank with the same numbers.
+        float[] v = SphericalKMeans.unit(Vectors.toFloats(r.getList(1)));
         vectors.set(row, v);
         dim = v.length;
       }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.recflow.core.ConfigException;
 import io.recflow.core.ItemMatrix;
+import io.recflow.core.RecflowConfig;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -158,5 +160,17 @@ class RankingPipelineTest {
     }
     assertEquals(whole, paged);
     assertEquals(20, new HashSet<>(paged).size());
+  }
+
+  @Test
+  void theConfigurationChoosesTheSourcesAndRefusesUnknownOnes() {
+    RecflowConfig two = RecflowConfig.defaults().with(java.util.Map.of("ranking.sources", "fresh, als"));
+    assertEquals(List.of("als", "fresh"), RankingPipeline.from(two).sources().stream().map(CandidateSource::name)
+        .toList(), "standard order, whatever the order named");
+    assertEquals(List.of("als:score", "als:rank", "fresh:score", "fresh:rank"),
+        RankingPipeline.from(two).features().names().subList(0, 4));
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
+        RankingPipeline.from(RecflowConfig.defaults().with(java.util.Map.of("ranking.sources", "als,sequence"))));
+    assertTrue(e.getMessage().contains("'sequence'") && e.getMessage().contains("co-visitation"), e.getMessage());
   }
 }

@@ -5,6 +5,7 @@ import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.ModelParams;
+import io.recflow.core.SphericalKMeans;
 import io.recflow.core.Tables;
 import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.ItemSignals;
@@ -126,7 +127,7 @@ public final class ModelSnapshot implements AutoCloseable {
     List<float[]> text = new ArrayList<>(n);
     int dim = 0;
     for (int row = 0; row < n; row++) {
-      float[] e = embedding(items.id(row)).map(ModelSnapshot::unit).orElse(null);
+      float[] e = embedding(items.id(row)).map(SphericalKMeans::unit).orElse(null);
       dim = e != null ? e.length : dim;
       text.add(e);
     }
@@ -173,18 +174,6 @@ public final class ModelSnapshot implements AutoCloseable {
       ids[i] = m.id(i);
     }
     return ids;
-  }
-
-  private static float[] unit(float[] v) {
-    double norm = 0;
-    for (float x : v) {
-      norm += x * x;
-    }
-    float[] out = new float[v.length];
-    for (int f = 0; f < v.length && norm > 0; f++) {
-      out[f] = (float) (v[f] / Math.sqrt(norm));
-    }
-    return out;
   }
 
   /**

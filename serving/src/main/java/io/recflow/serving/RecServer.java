@@ -158,21 +158,6 @@ public final class RecServer {
         : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static int offset(Context ctx) {
-    String v = ctx.queryParam("offset");
-    if (v == null) {
-      return 0;
-    }
-    try {
-      int offset = Integer.parseInt(v.trim());
-      if (offset >= 0 && offset <= MAX_OFFSET) {
-        return offset;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new BadRequestResponse("offset must be an integer from 0 to " + MAX_OFFSET + ", got '" + v + "'");
-  }
 
   /**
    * GET /v1/items/{id}/similar?k=10&by=content|cf: the item's most similar items by text
@@ -256,20 +241,29 @@ public final class RecServer {
   }
 
   private static int k(Context ctx) {
-    String v = ctx.queryParam("k");
+    return integer(ctx, "k", 10, 1, MAX_K);
+  }
+
+  private static int offset(Context ctx) {
+    return integer(ctx, "offset", 0, 0, MAX_OFFSET);
+  }
+
+  private static int integer(Context ctx, String name, int def, int min, int max) {
+    String v = ctx.queryParam(name);
     if (v == null) {
-      return 10;
+      return def;
     }
     try {
-      int k = Integer.parseInt(v.trim());
-      if (k >= 1 && k <= MAX_K) {
-        return k;
+      int i = Integer.parseInt(v.trim());
+      if (i >= min && i <= max) {
+        return i;
       }
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw new BadRequestResponse("k must be an integer from 1 to " + MAX_K + ", got '" + v + "'");
+    throw new BadRequestResponse(name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
   }
+
 
   private static double fraction(Context ctx, String name) {
     String v = ctx.queryParam(name);
