@@ -31,7 +31,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * Offline evaluation of ALS against the popularity and random baselines on one train/test split.
+ * Offline evaluation of ALS, the hybrid and the served two-stage ranking ({@link ServedModel})
+ * against the popularity and random baselines on one train/test split.
  * ALS is trained on the training side only; every model ranks the same catalog (items seen in
  * training), items the user interacted with in training are excluded from every list, and the same
  * users are scored for every model. Scoring runs on the driver over a seeded sample of at most

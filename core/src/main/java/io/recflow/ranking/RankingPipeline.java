@@ -18,8 +18,6 @@ import java.util.function.IntPredicate;
  * items, and the requested page is cut. It has no side effects: the server counts exposures.
  */
 public final class RankingPipeline {
-  /** How many candidates each source retrieves by default. */
-  public static final int DEFAULT_PER_SOURCE = 100;
   /** Why an item is in a list: a source, and the user's item behind it (-1 when none). */
   public record Reason(String source, int evidenceRow) {}
 
@@ -152,8 +150,21 @@ public final class RankingPipeline {
     return out;
   }
 
+  /** The names of the sources that retrieved a candidate, the one that ranked it best first. */
+  public List<String> sourceNames(Candidate c) {
+    return retrievedBy(c).stream().map(s -> sources.get(s).name()).toList();
+  }
+
   /** Why a listed item is there: each source that retrieved it, best rank first, with its evidence. */
   public List<Reason> reasons(Candidate c, UserSignals user, ItemSignals items) {
+    List<Reason> out = new ArrayList<>();
+    for (int s : retrievedBy(c)) {
+      out.add(new Reason(sources.get(s).name(), sources.get(s).evidence(user, items, c.row())));
+    }
+    return out;
+  }
+
+  private List<Integer> retrievedBy(Candidate c) {
     List<Integer> from = new ArrayList<>();
     for (int s = 0; s < sources.size(); s++) {
       if (c.from(s)) {
@@ -161,10 +172,6 @@ public final class RankingPipeline {
       }
     }
     from.sort(Comparator.comparingInt(c::sourceRank));
-    List<Reason> out = new ArrayList<>();
-    for (int s : from) {
-      out.add(new Reason(sources.get(s).name(), sources.get(s).evidence(user, items, c.row())));
-    }
-    return out;
+    return from;
   }
 }

@@ -7,7 +7,6 @@ import io.recflow.ranking.Candidate;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
-import io.recflow.ranking.RankingPipeline;
 import io.recflow.ranking.UserSignals;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -111,13 +110,12 @@ final class Recommendations {
       item.put("itemId", items.id(row));
       item.put("score", c.score());
       s.info(items.id(row)).ifPresent(info -> item.put("title", info.title()));
-      List<RankingPipeline.Reason> reasons = ranking.pipeline().reasons(c, user, signals);
-      item.put("sources", reasons.stream().map(RankingPipeline.Reason::source).toList());
+      item.put("sources", ranking.pipeline().sourceNames(c));
       if (c.explored()) {
         item.put("explored", true);
       }
       if (r.explain()) {
-        item.put("reasons", Reasons.describe(s, c, reasons));
+        item.put("reasons", Reasons.describe(s, c, ranking.pipeline().reasons(c, user, signals)));
         if (explainer != null) {
           item.put("because", because(s, explainer, row));
         }
