@@ -105,7 +105,7 @@ public final class Features {
       }
       int row = c.row();
       f[i++] = user.vector() == null ? Float.NaN : (float) items.factors().score(user.vector(), row);
-      boolean hasText = items.embeddings() != null && norm(items.embeddings(), row) > 0;
+      boolean hasText = items.hasText(row);
       f[i++] = profile == null || !hasText ? Float.NaN : (float) items.embeddings().score(profile, row);
       f[i++] = last == null || !hasText ? Float.NaN : (float) items.embeddings().score(last, row);
       f[i++] = coVisits.getOrDefault(row, 0.0).floatValue();
@@ -127,14 +127,5 @@ public final class Features {
     float[] v = new float[m.rank()];
     System.arraycopy(m.values(), row * m.rank(), v, 0, m.rank());
     return v;
-  }
-
-  private static double norm(ItemMatrix m, int row) {
-    double s = 0;
-    int off = row * m.rank();
-    for (int f = 0; f < m.rank(); f++) {
-      s += m.values()[off + f] * m.values()[off + f];
-    }
-    return s;
   }
 }

@@ -1,8 +1,8 @@
 package io.recflow.ranking;
 
 import io.recflow.core.TopK;
-import java.util.Arrays;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * {@code fresh}: items that are new (first interacted with inside the window, or never) or that
@@ -14,6 +14,7 @@ public final class FreshSource implements CandidateSource {
   public static final String NAME = "fresh";
   private final int maxInteractions;
   private final long windowMillis;
+  private volatile Fresh cache;
 
   /**
    * @param maxInteractions items with fewer interactions than this are fresh
@@ -40,22 +41,29 @@ public final class FreshSource implements CandidateSource {
     if (!canMatch(user, items)) {
       return;
     }
-    float[] scores = new float[items.size()];
-    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-    boolean any = false;
-    for (int row = 0; row < scores.length; row++) {
-      if (fresh(items, row, user.nowMillis())) {
-        scores[row] = (float) match(user, items, row);
-        any = true;
-      }
+    int[] rows = freshRows(items, user.nowMillis());
+    float[] scores = new float[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      scores[i] = (float) match(user, items, rows[i]);
     }
-    if (!any) {
-      return;
-    }
-    for (int row : TopK.byScore(scores, n, r -> scores[r] == Float.NEGATIVE_INFINITY || skip.test(r))) {
-      out.add(row, scores[row]);
+    for (int i : TopK.byScore(scores, n, i -> skip.test(rows[i]))) {
+      out.add(rows[i], scores[i]);
     }
   }
+
+  /** The fresh rows, recomputed once a minute per item signals rather than scanned per request. */
+  private int[] freshRows(ItemSignals items, long nowMillis) {
+    long minute = Math.floorDiv(nowMillis, 60_000L);
+    Fresh f = cache;
+    if (f == null || f.items != items || f.minute != minute) {
+      int[] rows = IntStream.range(0, items.size()).filter(r -> fresh(items, r, nowMillis)).toArray();
+      f = new Fresh(items, minute, rows);
+      cache = f;
+    }
+    return f.rows;
+  }
+
+  private record Fresh(ItemSignals items, long minute, int[] rows) {}
 
   private static boolean canMatch(UserSignals user, ItemSignals items) {
     return user.profile(items.embeddings()) != null || user.vector() != null;

@@ -31,6 +31,7 @@ public final class ItemSignals {
   private final float[] popularityShare;
   private final float[] recentShare;
   private final float[] interactionShare;
+  private final BitSet hasText;
 
   private ItemSignals(Builder b) {
     int n = b.factors.size();
@@ -65,6 +66,19 @@ public final class ItemSignals {
       counts[i] = interactions[i];
     }
     this.interactionShare = percentiles(counts);
+    this.hasText = new BitSet(n);
+    if (embeddings != null) {
+      float[] v = embeddings.values();
+      int d = embeddings.rank();
+      for (int i = 0; i < n; i++) {
+        for (int f = 0; f < d; f++) {
+          if (v[i * d + f] != 0) {
+            hasText.set(i);
+            break;
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -190,6 +204,11 @@ public final class ItemSignals {
   /** Text embeddings, or null when the model has none. */
   public ItemMatrix embeddings() {
     return embeddings;
+  }
+
+  /** Whether the item has a text embedding (a non-zero row). */
+  public boolean hasText(int row) {
+    return hasText.get(row);
   }
 
   public VectorSearch embeddingSearch() {

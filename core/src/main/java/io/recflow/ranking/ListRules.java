@@ -78,20 +78,6 @@ public record ListRules(boolean excludeSeen, BitSet excluded, BitSet allowed, do
 
   // Mixing text and factor spaces would make similarities meaningless; factors exist for every item.
   private static boolean allHaveText(List<Candidate> pool, ItemSignals items) {
-    if (items.embeddings() == null) {
-      return false;
-    }
-    for (Candidate c : pool) {
-      boolean any = false;
-      float[] v = items.embeddings().values();
-      int d = items.embeddings().rank();
-      for (int f = 0; f < d && !any; f++) {
-        any = v[c.row() * d + f] != 0;
-      }
-      if (!any) {
-        return false;
-      }
-    }
-    return true;
+    return items.embeddings() != null && pool.stream().allMatch(c -> items.hasText(c.row()));
   }
 }

@@ -1,6 +1,8 @@
 package io.recflow.ranking;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,6 +23,7 @@ public final class Trending {
   private final TreeMap<Long, Map<Integer, Integer>> byHour = new TreeMap<>();
   private long cachedAt = Long.MIN_VALUE;
   private float[] cached;
+  private int[] cachedOrder;
 
   public Trending(int items, int windowHours) {
     if (windowHours < 1) {
@@ -65,8 +68,22 @@ public final class Trending {
         out[i] = (float) Math.max(0, (recent[i] - expected) / Math.sqrt(expected + 1));
       }
     }
+    List<Integer> rising = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      if (out[i] > 0) {
+        rising.add(i);
+      }
+    }
+    rising.sort((a, b) -> out[a] != out[b] ? Float.compare(out[b], out[a]) : Integer.compare(a, b));
     cached = out;
+    cachedOrder = rising.stream().mapToInt(Integer::intValue).toArray();
     cachedAt = minute;
     return out;
+  }
+
+  /** The items with a positive score at {@code nowMillis}, best first (ties by row); as fresh as {@link #scores}. */
+  public synchronized int[] order(long nowMillis) {
+    scores(nowMillis);
+    return cachedOrder;
   }
 }

@@ -1,6 +1,5 @@
 package io.recflow.ranking;
 
-import io.recflow.core.TopK;
 import java.util.function.IntPredicate;
 
 /** {@code trending}: the items whose interaction rate rises fastest now (see {@link Trending}). */
@@ -15,8 +14,15 @@ public final class TrendingSource implements CandidateSource {
   @Override
   public void retrieve(UserSignals user, ItemSignals items, int n, IntPredicate skip, Sink out) {
     float[] scores = items.trending().scores(user.nowMillis());
-    for (int row : TopK.byScore(scores, n, r -> scores[r] <= 0 || skip.test(r))) {
-      out.add(row, scores[row]);
+    int taken = 0;
+    for (int row : items.trending().order(user.nowMillis())) {
+      if (taken == n) {
+        break;
+      }
+      if (!skip.test(row)) {
+        out.add(row, scores[row]);
+        taken++;
+      }
     }
   }
 }
