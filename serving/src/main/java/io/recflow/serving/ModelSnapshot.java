@@ -149,12 +149,8 @@ public final class ModelSnapshot implements AutoCloseable {
         recent[row] = v[2];
         first[row] = v[3];
       }
-      byte[] next = db.get(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, items.id(row)));
-      if (next != null) {
-        List<String> flat = SnapshotKeys.strings(next);
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-          coVisits.add(row, items.row(flat.get(i)), Double.parseDouble(flat.get(i + 1)));
-        }
+      for (Scored next : scored(db.get(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, items.id(row))))) {
+        coVisits.add(row, items.row(next.itemId()), next.score());
       }
     }
     VectorSearch textSearch = null;
@@ -350,7 +346,11 @@ public final class ModelSnapshot implements AutoCloseable {
 
   /** The precomputed similar items of one kind (content or cf), best first; empty when there are none. */
   public List<Scored> neighbors(String kind, String itemId) throws RocksDBException {
-    byte[] v = db.get(SnapshotKeys.neighborsKey(kind, itemId));
+    return scored(db.get(SnapshotKeys.neighborsKey(kind, itemId)));
+  }
+
+  /** An id/score list as the loader writes it (similar items, co-visitation); empty for null. */
+  private static List<Scored> scored(byte[] v) {
     List<Scored> out = new ArrayList<>();
     if (v != null) {
       List<String> flat = SnapshotKeys.strings(v);

@@ -202,16 +202,21 @@ public final class SnapshotLoader {
         });
     for (Map.Entry<List<String>, List<Neighbor>> e : lists.entrySet()) {
       e.getValue().sort((a, b) -> a.score != b.score ? Double.compare(b.score, a.score) : a.id.compareTo(b.id));
-      List<String> flat = new ArrayList<>();
-      e.getValue().forEach(n -> {
-        flat.add(n.id);
-        flat.add(Double.toString(n.score));
-      });
-      w.put(SnapshotKeys.neighborsKey(e.getKey().get(0), e.getKey().get(1)), SnapshotKeys.strings(flat));
+      w.put(SnapshotKeys.neighborsKey(e.getKey().get(0), e.getKey().get(1)), scored(e.getValue()));
     }
   }
 
   private record Neighbor(String id, double score) {}
+
+  /** An id/score list as ModelSnapshot.scored reads it back: id, score, id, score, ... */
+  private static byte[] scored(List<Neighbor> list) {
+    List<String> flat = new ArrayList<>();
+    list.forEach(n -> {
+      flat.add(n.id);
+      flat.add(Double.toString(n.score));
+    });
+    return SnapshotKeys.strings(flat);
+  }
 
   /** The version's item counts; a warehouse written before item_stats existed has none (all items fresh). */
   private void itemStats(SnapshotWriter w, long version) throws RocksDBException {
@@ -247,12 +252,7 @@ public final class SnapshotLoader {
           }
         });
     for (Map.Entry<String, List<Neighbor>> e : lists.entrySet()) {
-      List<String> flat = new ArrayList<>();
-      e.getValue().forEach(n -> {
-        flat.add(n.id);
-        flat.add(Double.toString(n.score));
-      });
-      w.put(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, e.getKey()), SnapshotKeys.strings(flat));
+      w.put(SnapshotKeys.key(SnapshotKeys.CO_VISITATION, e.getKey()), scored(e.getValue()));
     }
   }
 
