@@ -28,15 +28,16 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads recflow's own file format: {@code events*.csv} or {@code events*.jsonl} with fields
  * user_id, item_id, event_type, value, ts, event_id (value and event_id optional), and optionally
- * {@code items*.csv}/{@code items*.jsonl} with item_id, title, category ({@code |}-separated) and
- * description. Lines are kept as they arrived so that a rejected one is quarantined verbatim.
+ * {@code items*.csv}/{@code items*.jsonl} with item_id, title, category ({@code |}-separated),
+ * description, and optionally available (true/false) and expires_at (an ISO-8601 time). Lines are kept as they arrived so that a rejected one is quarantined verbatim.
  */
 public final class GenericInput {
   private GenericInput() {}
 
   private static final List<String> REQUIRED = List.of(Col.USER_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.TS);
   private static final StructType ITEM_SCHEMA = new StructType().add(Col.ITEM_ID, StringType)
-      .add("title", StringType).add("category", StringType).add("description", StringType);
+      .add("title", StringType).add("category", StringType).add("description", StringType)
+      .add(Col.AVAILABLE, StringType).add(Col.EXPIRES_AT, StringType);
 
   static Input read(SparkSession spark, String format, String dir) {
     String events = dir + "/events*." + format;
@@ -89,14 +90,23 @@ public final class GenericInput {
     if (!present) {
       df = spark.createDataFrame(List.of(), ITEM_SCHEMA);
     } else if (format.equals("csv")) {
-      df = spark.read().option("header", true).schema(ITEM_SCHEMA).csv(glob);
+      // By header name, not position: the optional columns may be absent or in any order.
+      Dataset<Row> named = spark.read().option("header", true).csv(glob);
+      List<String> header = Arrays.asList(named.columns());
+      if (!header.contains(Col.ITEM_ID)) {
+        throw new IllegalArgumentException("The CSV header of " + glob + " is " + header + " but has no item_id"
+            + " column. The first line of each items CSV must name the columns, e.g. "
+            + String.join(",", ITEM_SCHEMA.fieldNames()) + ".");
+      }
+      df = named.select(Arrays.stream(ITEM_SCHEMA.fieldNames())
+          .map(f -> header.contains(f) ? col(f) : lit(null).cast("string").as(f)).toArray(Column[]::new));
     } else {
       df = spark.read().schema(ITEM_SCHEMA).json(glob);
     }
     Column attributes = array_remove(split(coalesce(col("category"), lit("")), "\\|"), "");
     return df.select(col(Col.ITEM_ID), col("title").as(Col.TITLE),
         concat_ws(". ", col("title"), concat_ws(", ", attributes), col("description")).as(Col.TEXT),
-        attributes.as(Col.ATTRIBUTES));
+        attributes.as(Col.ATTRIBUTES), col(Col.AVAILABLE), col(Col.EXPIRES_AT));
   }
 
   private static boolean hasFile(String dir, String prefix, String ext) {

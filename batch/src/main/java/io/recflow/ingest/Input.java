@@ -12,7 +12,8 @@ import org.apache.spark.sql.SparkSession;
  * One night's input, read but not yet validated.
  *
  * @param events raw events in {@link Schemas#RAW_EVENT}, one row per input record
- * @param items catalog rows: item_id, title, text, attributes (blank ids are still present)
+ * @param items catalog rows: item_id, title, text, attributes, and available and expires_at as the
+ *     strings read (blank ids and unreadable values are still present; {@link CatalogIngest} judges them)
  * @param itemSource where the catalog came from, for quarantine rows
  */
 public record Input(Dataset<Row> events, Dataset<Row> items, String itemSource) {

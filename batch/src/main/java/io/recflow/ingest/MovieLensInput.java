@@ -113,6 +113,8 @@ final class MovieLensInput {
     return items.select(col(Col.ITEM_ID), col("title").as(Col.TITLE),
         concat_ws(". ", col("title"), concat(lit("Genres: "), genreText),
             when(col("tags").isNotNull(), concat(lit("Tags: "), col("tags")))).as(Col.TEXT),
-        array_remove(col(Col.ATTRIBUTES), "").as(Col.ATTRIBUTES));
+        array_remove(col(Col.ATTRIBUTES), "").as(Col.ATTRIBUTES),
+        // MovieLens has no stock: every movie is available and never expires.
+        lit(null).cast("string").as(Col.AVAILABLE), lit(null).cast("string").as(Col.EXPIRES_AT));
   }
 }

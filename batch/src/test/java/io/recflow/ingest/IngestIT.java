@@ -132,4 +132,56 @@ class IngestIT {
     Row chair = warehouse.read(Tables.ITEMS).filter("item_id = 'i2'").head();
     assertEquals("Chair. home. very soft", chair.getString(chair.fieldIndex(Col.TEXT)));
   }
+
+  @Test
+  void catalogAvailabilityIsTypedAndUnreadableValuesAreQuarantinedWithTheirReason() throws Exception {
+    Files.write(dir.resolve("events.csv"), List.of("user_id,item_id,event_type,ts"));
+    // The optional columns by name, in another order than the documented one.
+    Files.write(dir.resolve("items.csv"), List.of("item_id,expires_at,available,title,category,description",
+        "i1,,,Lamp,home,bright", "i2,,false,Chair,home,soft", "i3,2026-03-01T12:00:00Z,TRUE,Rug,home,warm",
+        "i4,,maybe,Vase,home,tall", "i5,next tuesday,,Desk,home,wide"));
+    CatalogIngest.Report report = new CatalogIngest(warehouse).run(
+        Input.read(SparkFixture.spark(), "csv", dir.toString()), NOW);
+    assertEquals(3, report.inserted());
+    assertEquals(2, report.quarantined());
+
+    Map<String, Row> items = warehouse.read(Tables.ITEMS).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex(Col.ITEM_ID)), r -> r));
+    assertTrue(items.get("i1").isNullAt(items.get("i1").fieldIndex(Col.AVAILABLE)), "empty means available");
+    assertEquals(false, items.get("i2").getAs(Col.AVAILABLE));
+    assertEquals(true, items.get("i3").getAs(Col.AVAILABLE));
+    assertEquals(Instant.parse("2026-03-01T12:00:00Z"), items.get("i3").<Timestamp>getAs(Col.EXPIRES_AT).toInstant());
+    Map<String, String> reasons = warehouse.read(Tables.EVENTS_QUARANTINE).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex(Col.RAW)).replaceAll(".*\"item_id\":\"(i\\d)\".*", "$1"),
+            r -> r.getString(r.fieldIndex(Col.REASON))));
+    assertTrue(reasons.get("i4").startsWith("available is 'maybe'; use true or false"), reasons.toString());
+    assertTrue(reasons.get("i5").startsWith("expires_at is 'next tuesday', not a time; use ISO-8601"),
+        reasons.toString());
+
+    // Withdrawing an item later is a change like any other: the row is updated.
+    Files.write(dir.resolve("items.csv"), List.of("item_id,title,category,description,available",
+        "i1,Lamp,home,bright,false", "i2,Chair,home,soft,false", "i3,Rug,home,warm,true"));
+    CatalogIngest.Report second = new CatalogIngest(warehouse).run(
+        Input.read(SparkFixture.spark(), "csv", dir.toString()), NOW);
+    assertEquals(2, second.updated(), "i1 withdrawn, i3's expiry dropped; i2 unchanged");
+  }
+
+  @Test
+  void aCatalogWrittenBeforeTheAvailabilityColumnsGainsThemOnTheNextIngest() throws Exception {
+    // The items table as recflow wrote it before available and expires_at existed.
+    SparkFixture.spark().sql("CREATE TABLE delta.`" + warehouse.path(Tables.ITEMS) + "` (item_id STRING, title STRING,"
+        + " text STRING, attributes ARRAY<STRING>, updated_at TIMESTAMP) USING delta");
+    SparkFixture.spark().sql("INSERT INTO delta.`" + warehouse.path(Tables.ITEMS)
+        + "` VALUES ('i1', 'Lamp', 'Lamp. home. bright', array('home'), TIMESTAMP'2025-01-01 00:00:00')");
+    Files.write(dir.resolve("events.csv"), List.of("user_id,item_id,event_type,ts"));
+    Files.write(dir.resolve("items.csv"), List.of("item_id,title,category,description,available",
+        "i1,Lamp,home,bright,false", "i2,Chair,home,soft,"));
+    CatalogIngest.Report report = new CatalogIngest(warehouse).run(
+        Input.read(SparkFixture.spark(), "csv", dir.toString()), NOW);
+    assertEquals(1, report.inserted());
+    assertEquals(1, report.updated());
+    Row lamp = warehouse.read(Tables.ITEMS).filter("item_id = 'i1'").head();
+    assertEquals(false, lamp.getAs(Col.AVAILABLE));
+    assertEquals(Tables.ITEMS.columnNames(), List.of(warehouse.read(Tables.ITEMS).columns()));
+  }
 }

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * twenty categories and have a title and description drawn from that category's words; each user
  * prefers two or three categories, visits them most of the time, and within a category picks items
  * with a Zipf-like popularity skew. Event types follow a funnel (views far outnumber purchases) and
- * ratings lean high in preferred categories. Output: {@code items.csv} and {@code events.csv} in
+ * ratings lean high in preferred categories. A few items are withdrawn or expired ({@link #stock}).
+ * Output: {@code items.csv} and {@code events.csv} in
  * the generic format; writing streams, so 1M items and 10M events need little memory.
  */
 public final class SyntheticData {
@@ -37,6 +38,8 @@ public final class SyntheticData {
   private static final String[] EVENT_TYPES = {"view", "click", "cart", "purchase", "rating"};
   private static final double[] EVENT_TYPE_CDF = {0.60, 0.85, 0.93, 0.97, 1.0};
   private static final long END_MILLIS = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+  static final String EXPIRED = "2025-12-01T00:00:00Z";
+  static final String NOT_EXPIRED = "2100-01-01T00:00:00Z";
   private static final long SPAN_MILLIS = 90L * 86_400_000L;
 
   private final int users;
@@ -54,13 +57,27 @@ public final class SyntheticData {
     this.seed = seed;
   }
 
+  /**
+   * An item's available and expires_at fields: every 50th item (from i7) is withdrawn, every 50th
+   * (from i13) expired before the events end, every 50th (from i19) expires long after; the rest are
+   * plainly available. Fixed by the item number, so the random draws, and all data, stay as they were.
+   */
+  static String stock(int item) {
+    return switch (item % 50) {
+      case 7 -> "false,";
+      case 13 -> "," + EXPIRED;
+      case 19 -> "true," + NOT_EXPIRED;
+      default -> ",";
+    };
+  }
+
   /** Writes items.csv and events.csv into {@code dir}, creating it. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] categoryOf = new int[items];
     try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("items.csv"), StandardCharsets.UTF_8)) {
-      w.write("item_id,title,category,description\n");
+      w.write("item_id,title,category,description,available,expires_at\n");
       for (int i = 0; i < items; i++) {
         int c = i % CATEGORIES.length;
         categoryOf[i] = c;
@@ -68,7 +85,7 @@ public final class SyntheticData {
         String title = ADJECTIVES[rnd.nextInt(ADJECTIVES.length)] + " " + words[rnd.nextInt(words.length)] + " " + i;
         String description = "A " + words[rnd.nextInt(words.length)] + " with " + words[rnd.nextInt(words.length)]
             + " for " + CATEGORIES[c] + " fans";
-        w.write("i" + i + "," + title + "," + CATEGORIES[c] + "," + description + "\n");
+        w.write("i" + i + "," + title + "," + CATEGORIES[c] + "," + description + "," + stock(i) + "\n");
       }
     }
     int[][] itemsByCategory = new int[CATEGORIES.length][];

@@ -2,6 +2,7 @@ package io.recflow.core;
 
 import static io.recflow.core.ColumnDef.optional;
 import static io.recflow.core.ColumnDef.required;
+import static io.recflow.core.ColumnType.BOOLEAN;
 import static io.recflow.core.ColumnType.DATE;
 import static io.recflow.core.ColumnType.DOUBLE;
 import static io.recflow.core.ColumnType.DOUBLE_MAP;
@@ -43,9 +44,11 @@ public final class Tables {
 
   /** The item catalog. */
   public static final TableDef ITEMS = new TableDef("items",
-      "one catalog item; updated_at changes only when its title, text or attributes do",
+      "one catalog item; never served while available is false or after expires_at (null: available, never"
+          + " expires); updated_at changes only when another column does",
       List.of(required(Col.ITEM_ID, STRING), optional(Col.TITLE, STRING), optional(Col.TEXT, STRING),
-          optional(Col.ATTRIBUTES, STRING_ARRAY), optional(Col.UPDATED_AT, TIMESTAMP)),
+          optional(Col.ATTRIBUTES, STRING_ARRAY), optional(Col.UPDATED_AT, TIMESTAMP),
+          optional(Col.AVAILABLE, BOOLEAN), optional(Col.EXPIRES_AT, TIMESTAMP)),
       List.of(), List.of(Col.ITEM_ID));
 
   /** Text embeddings of items, merged by item_id; re-embedded only when their text changes. */
@@ -155,6 +158,8 @@ public final class Tables {
     public static final String TEXT = "text";
     public static final String ATTRIBUTES = "attributes";
     public static final String UPDATED_AT = "updated_at";
+    public static final String AVAILABLE = "available";
+    public static final String EXPIRES_AT = "expires_at";
     public static final String MODEL_VERSION = "model_version";
     public static final String ID = "id";
     public static final String VECTOR = "vector";

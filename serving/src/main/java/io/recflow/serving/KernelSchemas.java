@@ -1,6 +1,7 @@
 package io.recflow.serving;
 
 import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DateType;
 import io.delta.kernel.types.DoubleType;
@@ -46,6 +47,7 @@ final class KernelSchemas {
   private static DataType type(ColumnDef c) {
     return switch (c.type()) {
       case STRING -> StringType.STRING;
+      case BOOLEAN -> BooleanType.BOOLEAN;
       case INT -> IntegerType.INTEGER;
       case LONG -> LongType.LONG;
       case DOUBLE -> DoubleType.DOUBLE;

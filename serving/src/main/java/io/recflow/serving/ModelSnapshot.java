@@ -140,7 +140,16 @@ public final class ModelSnapshot implements AutoCloseable {
     long[] first = new long[n];
     java.util.Arrays.fill(first, Long.MIN_VALUE);
     CoVisitation.Builder coVisits = new CoVisitation.Builder(n);
+    BitSet withdrawn = new BitSet(n);
+    long[] expiresAt = new long[n];
+    java.util.Arrays.fill(expiresAt, Long.MAX_VALUE);
     for (int row = 0; row < n; row++) {
+      byte[] availability = db.get(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, items.id(row)));
+      if (availability != null) {
+        long[] v = SnapshotKeys.longs(availability);
+        withdrawn.set(row, v[0] == 1);
+        expiresAt[row] = v[1];
+      }
       byte[] stats = db.get(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, items.id(row)));
       if (stats != null) {
         long[] v = SnapshotKeys.longs(stats);
@@ -161,7 +170,7 @@ public final class ModelSnapshot implements AutoCloseable {
     }
     return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)
         .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
-        .trending(new Trending(n, ranking.trendingHours())).build();
+        .trending(new Trending(n, ranking.trendingHours())).availability(withdrawn, expiresAt).build();
   }
 
   private static String[] ids(ItemMatrix m) {
@@ -347,6 +356,19 @@ public final class ModelSnapshot implements AutoCloseable {
   /** The precomputed similar items of one kind (content or cf), best first; empty when there are none. */
   public List<Scored> neighbors(String kind, String itemId) throws RocksDBException {
     return scored(db.get(SnapshotKeys.neighborsKey(kind, itemId)));
+  }
+
+  /**
+   * Whether an item may be served at {@code nowMillis}: the catalog has not withdrawn it and it has
+   * not expired (as of the catalog version this snapshot loaded).
+   */
+  public boolean servable(String itemId, long nowMillis) throws RocksDBException {
+    int row = items.row(itemId);
+    if (row >= 0) {
+      return signals.servable(row, nowMillis);
+    }
+    byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, itemId));
+    return v == null || (SnapshotKeys.longs(v)[0] == 0 && nowMillis < SnapshotKeys.longs(v)[1]);
   }
 
   /** An id/score list as the loader writes it (similar items, co-visitation); empty for null. */

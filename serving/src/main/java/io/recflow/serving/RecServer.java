@@ -13,6 +13,7 @@ import io.recflow.core.Event;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +162,8 @@ public final class RecServer {
 
   /**
    * GET /v1/items/{id}/similar?k=10&by=content|cf: the item's most similar items by text
-   * embedding (content, the default) or by ALS factors (cf), as computed by the nightly job.
-   * 404 for an item the model and catalog do not know; 400 for a bad parameter.
+   * embedding (content, the default) or by ALS factors (cf), as computed by the nightly job,
+   * leaving out items the catalog withdrew or let expire. 404 for an item the model and catalog do not know; 400 for a bad parameter.
    */
   private void similar(Context ctx) throws RocksDBException {
     int k = k(ctx);
@@ -176,7 +177,13 @@ public final class RecServer {
       if (s.items().row(id) < 0 && s.info(id).isEmpty()) {
         throw new NotFoundResponse("unknown item '" + id + "'");
       }
-      List<ModelSnapshot.Scored> all = s.neighbors(by, id);
+      long now = System.currentTimeMillis();
+      List<ModelSnapshot.Scored> all = new ArrayList<>();
+      for (ModelSnapshot.Scored n : s.neighbors(by, id)) {
+        if (s.servable(n.itemId(), now)) {
+          all.add(n);
+        }
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("itemId", id);
       body.put("modelVersion", s.version());

@@ -174,6 +174,27 @@ public final class SnapshotLoader {
       }
       w.put(SnapshotKeys.key(SnapshotKeys.ITEM_INFO, b.getColumnVector(0).getString(i)), SnapshotKeys.strings(info));
     });
+    availability(w, v);
+  }
+
+  /**
+   * The catalog's withdrawn and expiring items, as of the catalog version the snapshot loads; a
+   * catalog written before these columns existed has none.
+   */
+  private void availability(SnapshotWriter w, long itemsVersion) throws RocksDBException {
+    if (reader.schema(Tables.ITEMS).indexOf(Col.EXPIRES_AT) < 0) {
+      return;
+    }
+    reader.scan(Tables.ITEMS, itemsVersion, List.of(Col.ITEM_ID, Col.AVAILABLE, Col.EXPIRES_AT), (b, i) -> {
+      boolean withdrawn = !b.getColumnVector(1).isNullAt(i) && !b.getColumnVector(1).getBoolean(i);
+      boolean expires = !b.getColumnVector(2).isNullAt(i);
+      if (withdrawn || expires) {
+        // Delta timestamps are microseconds since the epoch.
+        long expiry = expires ? Math.floorDiv(b.getColumnVector(2).getLong(i), 1000) : Long.MAX_VALUE;
+        w.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, b.getColumnVector(0).getString(i)),
+            SnapshotKeys.longs(withdrawn ? 1 : 0, expiry));
+      }
+    });
   }
 
   private void embeddings(SnapshotWriter w) throws RocksDBException {

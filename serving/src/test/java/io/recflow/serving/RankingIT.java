@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 /**
  * The two-stage ranking over real HTTP: sources and their reasons, exploration on and off,
@@ -225,16 +226,68 @@ class RankingIT {
     }
   }
 
-  /** A copy of the snapshot whose ranker is removed, corrupted, or marked published; served by a new holder. */
-  private static SnapshotHolder copyWithRanker(ModelSnapshot s, String kind) throws Exception {
-    Path root = Files.createTempDirectory("recflow-snapshots-" + kind + "-");
-    Path copy = root.resolve(s.dir().getFileName());
-    try (Stream<Path> files = Files.walk(s.dir())) {
-      for (Path f : files.toList()) {
-        Files.copy(f, copy.resolve(s.dir().relativize(f).toString()));
+  @Test
+  void theCatalogsWithdrawnAndExpiredItemsAreNeverServed() throws Exception {
+    // The generator withdraws every 50th item from i7 and lets every 50th from i13 expire; i7 and
+    // i13 are the most popular items of their categories, so without the rule they would be listed.
+    ModelSnapshot s = snapshot(holder);
+    long now = System.currentTimeMillis();
+    Set<String> banned = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      boolean out = i % 50 == 7 || i % 50 == 13;
+      assertEquals(!out, s.servable("i" + i, now), "i" + i);
+      if (out) {
+        banned.add("i" + i);
       }
     }
-    try (Options o = new Options(); RocksDB db = RocksDB.open(o, copy.toString())) {
+    assertTrue(s.items().row("i7") >= 0 && s.items().row("i13") >= 0, "the test needs them in the model");
+    for (int u = 0; u < 100; u++) {
+      for (String query : List.of("k=50", "k=50&excludeSeen=false")) {
+        List<String> listed = ids(http.json("/v1/users/u" + u + "/recommendations?" + query).get("items"));
+        assertTrue(listed.stream().noneMatch(banned::contains), "u" + u + " " + query + ": " + listed);
+      }
+    }
+    for (String item : List.of("i27", "i33", "i57")) {
+      List<String> similar = ids(http.json("/v1/items/" + item + "/similar?by=cf&k=50").get("items"));
+      assertFalse(similar.isEmpty());
+      assertTrue(similar.stream().noneMatch(banned::contains), item + ": " + similar);
+    }
+  }
+
+  @Test
+  void anItemLeavesTheListsWhenWithdrawnOrExpiredAndStaysUntilItExpires() throws Exception {
+    ModelSnapshot s = snapshot(holder);
+    SnapshotHolder alsOrder = copyWithRanker(s, "missing");
+    List<String> top = ids(serve(alsOrder).json("/v1/users/u7/recommendations?k=10&explore=false").get("items"));
+    long now = System.currentTimeMillis();
+    SnapshotHolder edited = copyEdited(s, "availability", db -> {
+      db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
+      db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
+      db.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, top.get(0)), SnapshotKeys.longs(1, Long.MAX_VALUE));
+      db.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, top.get(1)), SnapshotKeys.longs(0, now - 60_000));
+      db.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, top.get(2)), SnapshotKeys.longs(0, now + 3_600_000));
+    });
+    Http h = serve(edited);
+    List<String> served = ids(h.json("/v1/users/u7/recommendations?k=10&explore=false").get("items"));
+    assertEquals(top.subList(2, 10), served.subList(0, 8), "withdrawn " + top.get(0) + ", expired " + top.get(1));
+    // Similar items leave out the same two.
+    String withNeighbours = java.util.Arrays.stream(s.signals().popularOrder()).mapToObj(s.items()::id)
+        .filter(id -> {
+          try {
+            return s.neighbors("cf", id).stream().anyMatch(n -> n.itemId().equals(top.get(0)));
+          } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+          }
+        }).findFirst().orElseThrow();
+    List<String> similar = ids(h.json("/v1/items/" + withNeighbours + "/similar?by=cf&k=50").get("items"));
+    assertFalse(similar.contains(top.get(0)) || similar.contains(top.get(1)), similar.toString());
+    assertEquals(ids(http.json("/v1/items/" + withNeighbours + "/similar?by=cf&k=50").get("items")).stream()
+        .filter(id -> !id.equals(top.get(0)) && !id.equals(top.get(1))).toList(), similar);
+  }
+
+  /** A copy of the snapshot whose ranker is removed, corrupted, or marked published; served by a new holder. */
+  private static SnapshotHolder copyWithRanker(ModelSnapshot s, String kind) throws Exception {
+    return copyEdited(s, kind, db -> {
       switch (kind) {
         case "missing" -> {
           db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
@@ -246,6 +299,25 @@ class RankingIT {
         }
         default -> db.put(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS), "published".getBytes());
       }
+    });
+  }
+
+  /** What a test changes in its copy of a snapshot. */
+  private interface Edit {
+    void apply(RocksDB db) throws RocksDBException;
+  }
+
+  /** A copy of the snapshot with an edit, served by a new holder. */
+  private static SnapshotHolder copyEdited(ModelSnapshot s, String name, Edit edit) throws Exception {
+    Path root = Files.createTempDirectory("recflow-snapshots-" + name + "-");
+    Path copy = root.resolve(s.dir().getFileName());
+    try (Stream<Path> files = Files.walk(s.dir())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(s.dir().relativize(f).toString()));
+      }
+    }
+    try (Options o = new Options(); RocksDB db = RocksDB.open(o, copy.toString())) {
+      edit.apply(db);
     }
     SnapshotHolder h = new SnapshotHolder(root, new DeltaReader(NightlyWarehouse.path().toString()),
         ModelSnapshot.Search.EXACT, RANKING);

@@ -46,6 +46,7 @@ public final class Schemas {
   private static DataType type(ColumnDef c) {
     return switch (c.type()) {
       case STRING -> StringType;
+      case BOOLEAN -> DataTypes.BooleanType;
       case INT -> DataTypes.IntegerType;
       case LONG -> DataTypes.LongType;
       case DOUBLE -> DoubleType;

@@ -1,17 +1,22 @@
 package io.recflow.spark;
 
 import io.delta.tables.DeltaTable;
+import io.recflow.core.ColumnDef;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.TableDef;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The Delta tables under one root directory (or object-store prefix). Tables are addressed by path,
@@ -48,11 +53,31 @@ public final class Warehouse {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** Creates the table, empty, with its contract's schema and partitioning, unless it exists. */
+  /**
+   * Creates the table, empty, with its contract's schema and partitioning, unless it exists. A table
+   * written under an older contract gets the optional columns added since (null in its old rows), so
+   * a warehouse upgrades in place on the next write instead of failing it.
+   */
   public void ensure(TableDef table) {
     if (!exists(table)) {
       spark.createDataFrame(Collections.emptyList(), Schemas.of(table)).write().format("delta")
           .partitionBy(table.partitionBy().toArray(String[]::new)).mode("ignore").save(path(table));
+      return;
+    }
+    Set<String> present = Set.of(read(table).columns());
+    List<ColumnDef> missing = table.columns().stream().filter(c -> !present.contains(c.name())).toList();
+    for (ColumnDef c : missing) {
+      if (!c.nullable()) {
+        throw new IllegalStateException("Table " + path(table) + " has no column " + c.name() + ", which the contract"
+            + " requires and old rows cannot supply. Rebuild the table with this version of recflow (run the nightly"
+            + " job on a new recflow.warehouse), or write it with the version that created it.");
+      }
+    }
+    if (!missing.isEmpty()) {
+      StructType schema = Schemas.of(table);
+      String columns = missing.stream().map(c -> "`" + c.name() + "` " + schema.apply(c.name()).dataType().sql())
+          .collect(Collectors.joining(", "));
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + columns + ")");
     }
   }
 
