@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * Reads recflow's own file format: {@code events*.csv} or {@code events*.jsonl} with fields
  * user_id, item_id, event_type, value, ts, event_id (value and event_id optional), and optionally
  * {@code items*.csv}/{@code items*.jsonl} with item_id, title, category ({@code |}-separated),
- * description, and optionally available (true/false) and expires_at (an ISO-8601 time). Lines are kept as they arrived so that a rejected one is quarantined verbatim.
+ * description, and optionally available (true/false) and expires_at (an ISO-8601 time). Lines are
+ * kept as they arrived so that a rejected one is quarantined verbatim.
  */
 public final class GenericInput {
   private GenericInput() {}

@@ -151,8 +151,8 @@ class IngestIT {
     assertEquals(false, items.get("i2").getAs(Col.AVAILABLE));
     assertEquals(true, items.get("i3").getAs(Col.AVAILABLE));
     assertEquals(Instant.parse("2026-03-01T12:00:00Z"), items.get("i3").<Timestamp>getAs(Col.EXPIRES_AT).toInstant());
-    Map<String, String> reasons = warehouse.read(Tables.EVENTS_QUARANTINE).collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(r.fieldIndex(Col.RAW)).replaceAll(".*\"item_id\":\"(i\\d)\".*", "$1"),
+    Map<String, String> reasons = warehouse.read(Tables.EVENTS_QUARANTINE).collectAsList().stream().collect(
+        Collectors.toMap(r -> r.getString(r.fieldIndex(Col.RAW)).replaceAll(".*\"item_id\":\"(i\\d)\".*", "$1"),
             r -> r.getString(r.fieldIndex(Col.REASON))));
     assertTrue(reasons.get("i4").startsWith("available is 'maybe'; use true or false"), reasons.toString());
     assertTrue(reasons.get("i5").startsWith("expires_at is 'next tuesday', not a time; use ISO-8601"),

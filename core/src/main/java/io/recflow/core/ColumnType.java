@@ -5,7 +5,8 @@ package io.recflow.core;
  * map these to their own type objects, so both read the same schema from one definition.
  */
 public enum ColumnType {
-  STRING("string"), BOOLEAN("boolean"), INT("int"), LONG("long"), DOUBLE("double"), TIMESTAMP("timestamp"), DATE("date"),
+  STRING("string"), BOOLEAN("boolean"), INT("int"), LONG("long"), DOUBLE("double"), TIMESTAMP("timestamp"),
+  DATE("date"),
   /** Vectors: factors and embeddings; no element is null. */
   FLOAT_ARRAY("array<float>"),
   STRING_ARRAY("array<string>"),

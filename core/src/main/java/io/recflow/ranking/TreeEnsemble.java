@@ -17,8 +17,9 @@ import java.util.Set;
  * bit for bit: float32 thresholds and accumulation, NaN as missing, and the objective's link applied to
  * {@code base_score}.
  *
- * <p>Nodes of all trees live in a few parallel arrays so a walk touches primitive arrays only. Instances are immutable
- * and safe to share across threads.
+ * <p>Nodes of all trees live in one int array, four ints a node, so a step of a walk reads one cache line rather than
+ * one from each of five arrays (the walks are a quarter of a served request's time). Instances are immutable and safe
+ * to share across threads.
  */
 public final class TreeEnsemble {
   private static final ObjectMapper JSON =
@@ -33,12 +34,15 @@ public final class TreeEnsemble {
 
   private final int featureCount;
   private final float baseMargin;
-  private final int[] roots;
-  private final int[] left; // -1 marks a leaf
-  private final int[] right;
-  private final int[] feature;
-  private final float[] value; // split threshold, or the leaf value on leaves (XGBoost stores both in one field)
-  private final boolean[] defaultLeft;
+  private final int[] roots; // offsets into nodes
+  /**
+   * Per node at offset o: nodes[o] the left child's offset (-1 on a leaf), nodes[o + 1] the right child's,
+   * nodes[o + 2] the split feature with bit 31 set when a missing value goes left, nodes[o + 3] the float bits of the
+   * threshold, or of the leaf value on a leaf (XGBoost stores both in one field).
+   */
+  private final int[] nodes;
+  private static final int STRIDE = 4;
+  private static final int DEFAULT_LEFT = 0x8000_0000;
 
   /** Reads a model; throws {@link IllegalArgumentException} saying what is wrong and how to fix it. */
   public static TreeEnsemble parse(byte[] json) {
@@ -90,11 +94,7 @@ public final class TreeEnsemble {
     int total = 0;
     for (JsonNode tree : trees) total += require(tree, "left_children").size();
     roots = new int[trees.size()];
-    left = new int[total];
-    right = new int[total];
-    feature = new int[total];
-    value = new float[total];
-    defaultLeft = new boolean[total];
+    nodes = new int[total * STRIDE];
     int offset = 0;
     for (int t = 0; t < trees.size(); t++) {
       JsonNode tree = trees.get(t);
@@ -110,16 +110,16 @@ public final class TreeEnsemble {
       JsonNode cond = array(tree, "split_conditions", n, t);
       JsonNode dflt = array(tree, "default_left", n, t);
       JsonNode types = tree.path("split_type");
-      roots[t] = offset;
+      roots[t] = offset * STRIDE;
       for (int i = 0; i < n; i++) {
-        int k = offset + i;
+        int k = (offset + i) * STRIDE;
         if (!cond.get(i).isNumber()) throw corrupt(t, "split_conditions[" + i + "] is not a number");
         // Decimal -> float directly: going through double can round twice and move a threshold by one ulp.
-        value[k] = Float.parseFloat(cond.get(i).asText());
+        nodes[k + 3] = Float.floatToRawIntBits(Float.parseFloat(cond.get(i).asText()));
         int li = l.get(i).asInt();
         int ri = r.get(i).asInt();
         if (li == -1) {
-          left[k] = -1;
+          nodes[k] = -1;
           continue;
         }
         // XGBoost appends children after parents; enforcing it also rules out cycles that would hang score().
@@ -128,11 +128,12 @@ public final class TreeEnsemble {
           throw fail("tree " + t + " has a categorical split", "categorical features need category sets, not "
               + "thresholds", "train with enable_categorical=false or one-hot encode");
         }
-        feature[k] = idx.get(i).asInt();
-        if (feature[k] < 0 || feature[k] >= featureCount) throw corrupt(t, "split on feature " + feature[k]);
-        left[k] = offset + li;
-        right[k] = offset + ri;
-        defaultLeft[k] = dflt.get(i).asBoolean(); // 0/1 in 1.x+ JSON; asBoolean also accepts true/false
+        int feature = idx.get(i).asInt();
+        if (feature < 0 || feature >= featureCount) throw corrupt(t, "split on feature " + feature);
+        nodes[k] = (offset + li) * STRIDE;
+        nodes[k + 1] = (offset + ri) * STRIDE;
+        // 0/1 in 1.x+ JSON; asBoolean also accepts true/false
+        nodes[k + 2] = feature | (dflt.get(i).asBoolean() ? DEFAULT_LEFT : 0);
       }
       offset += n;
     }
@@ -149,12 +150,14 @@ public final class TreeEnsemble {
     }
     float sum = baseMargin;
     for (int node : roots) {
-      while (left[node] >= 0) {
-        float x = features[feature[node]];
-        boolean goLeft = x != x ? defaultLeft[node] : x < value[node]; // x != x is the NaN test
-        node = goLeft ? left[node] : right[node];
+      while (nodes[node] >= 0) {
+        int split = nodes[node + 2];
+        float x = features[split & ~DEFAULT_LEFT];
+        // x != x is the NaN test: a missing value takes the learned default branch.
+        boolean goLeft = x != x ? split < 0 : x < Float.intBitsToFloat(nodes[node + 3]);
+        node = goLeft ? nodes[node] : nodes[node + 1];
       }
-      sum += value[node];
+      sum += Float.intBitsToFloat(nodes[node + 3]);
     }
     return sum;
   }

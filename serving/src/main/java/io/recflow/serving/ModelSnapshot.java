@@ -40,6 +40,12 @@ public final class ModelSnapshot implements AutoCloseable {
    * what one of 120,000 factors does, about the most a request can afford on 2 cores.
    */
   static final int TEXT_ANN_MIN_ITEMS = 20_000;
+  /**
+   * Clusters of the text index the content source scores per request, of about √items: a third of
+   * the factor index's default, since it feeds a candidate list that the ranker re-orders, not the
+   * answer itself, and a text vector costs six factor ones.
+   */
+  static final int TEXT_ANN_PROBES = 8;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelSnapshot.class);
   /** A recommended item and its score. */
   public record Scored(String itemId, double score) {}
@@ -98,7 +104,7 @@ public final class ModelSnapshot implements AutoCloseable {
     });
     this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
     this.indexRecall = index == null ? 1.0 : measureRecall();
-    this.signals = signals(ranking, search);
+    this.signals = signals(ranking);
     Ranker r = Ranker.ALS_ORDER;
     String status;
     byte[] model = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
@@ -122,7 +128,7 @@ public final class ModelSnapshot implements AutoCloseable {
   }
 
   /** Everything the ranking reads about the items, row-aligned with {@link #items()}, built once at open. */
-  private ItemSignals signals(ServedRanking ranking, Search search) throws RocksDBException {
+  private ItemSignals signals(ServedRanking ranking) throws RocksDBException {
     int n = items.size();
     List<float[]> text = new ArrayList<>(n);
     int dim = 0;
@@ -165,7 +171,7 @@ public final class ModelSnapshot implements AutoCloseable {
     VectorSearch textSearch = null;
     if (embeddings != null) {
       ItemMatrix textMatrix = embeddings;
-      IvfIndex textIndex = n >= TEXT_ANN_MIN_ITEMS ? IvfIndex.build(embeddings, search.probes(), version) : null;
+      IvfIndex textIndex = n >= TEXT_ANN_MIN_ITEMS ? IvfIndex.build(embeddings, TEXT_ANN_PROBES, version) : null;
       textSearch = textIndex != null ? textIndex::topK : (q, k, skip) -> ExactTopK.topK(textMatrix, q, k, skip);
     }
     return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)

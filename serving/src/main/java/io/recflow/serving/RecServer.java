@@ -146,8 +146,9 @@ public final class RecServer {
       throw new BadRequestResponse("give cursor or offset, not both");
     }
     Recommendations.Request r = new Recommendations.Request(ctx.pathParam("id"), k(ctx), offset(ctx),
-        cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true), exclude, ctx.queryParams("attribute"), fraction(ctx, "diversity"),
-        bool(ctx, "explain", false), recent, explore);
+        cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true),
+        exclude, ctx.queryParams("attribute"), fraction(ctx, "diversity"), bool(ctx, "explain", false), recent,
+        explore);
     try (SnapshotHolder.Lease l = lease()) {
       ctx.json(Recommendations.answer(l, holder.ranking(), r));
     }
@@ -159,11 +160,11 @@ public final class RecServer {
         : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-
   /**
    * GET /v1/items/{id}/similar?k=10&by=content|cf: the item's most similar items by text
    * embedding (content, the default) or by ALS factors (cf), as computed by the nightly job,
-   * leaving out items the catalog withdrew or let expire. 404 for an item the model and catalog do not know; 400 for a bad parameter.
+   * leaving out items the catalog withdrew or let expire. 404 for an item the model and catalog do
+   * not know; 400 for a bad parameter.
    */
   private void similar(Context ctx) throws RocksDBException {
     int k = k(ctx);

@@ -27,7 +27,7 @@ final class SnapshotKeys {
   static final byte ITEM_STATS = 's';
   /** An item's co-visitation follow-ups: an id/score list, heaviest first. */
   static final byte CO_VISITATION = 'c';
-  /** An item the catalog withdraws or lets expire: 2 longs, withdrawn (1) or not (0), expiry millis or Long.MAX_VALUE. */
+  /** An item the catalog withdraws or lets expire: 2 longs, withdrawn (1) or not (0), expiry millis (or MAX_VALUE). */
   static final byte AVAILABILITY = 'v';
   /** An event of the events table while a snapshot loads (HistoryLoader); none is left after the load. */
   static final byte LOADING_EVENT = 't';
