@@ -103,6 +103,47 @@ class RankingIT {
   }
 
   @Test
+  void everySourceGivesItsReasonInWords() throws Exception {
+    // The test warehouse is built without the text model; a copy gets one text vector per item
+    // category (the generator puts item iN in category N % 20), enough for the content source.
+    ModelSnapshot s = snapshot(holder);
+    SnapshotHolder withText = copyEdited(s, "text", db -> {
+      for (int row = 0; row < s.items().size(); row++) {
+        float[] e = new float[20];
+        e[Integer.parseInt(s.items().id(row).substring(1)) % 20] = 1;
+        e[(row * 7) % 20] += 0.3f; // items of one category differ a little
+        db.put(SnapshotKeys.key(SnapshotKeys.EMBEDDING, s.items().id(row)), SnapshotKeys.floats(e));
+      }
+    });
+    Http h = serve(withText);
+    Set<String> history = s.history("u1").orElseThrow().confidences().keySet();
+    Map<String, String> said = new java.util.HashMap<>();
+    int likedBecause = 0;
+    for (JsonNode item : h.json("/v1/users/u1/recommendations?k=200&explain=true").get("items")) {
+      for (JsonNode reason : item.get("reasons")) {
+        said.putIfAbsent(reason.get("source").asText(), reason.get("text").asText());
+        if (reason.get("source").asText().equals("content") && reason.has("itemId")) {
+          // The evidence is the user's own item closest in text, named by its title.
+          assertTrue(history.contains(reason.get("itemId").asText()), "evidence outside the history: " + reason);
+          assertEquals("because you liked " + reason.get("title").asText(), reason.get("text").asText());
+          likedBecause++;
+        }
+      }
+    }
+    assertTrue(likedBecause > 0, "no content reason named the item behind it: " + said);
+    assertTrue(said.get("co-visitation").startsWith("people who viewed "), said.toString());
+    assertEquals("matches your taste", said.get("als"), said.toString());
+    assertEquals("new arrival close to what you watch", said.get("fresh"), said.toString());
+    assertTrue(said.get("exploration").startsWith("new arrival close to what you watch, shown so"), said.toString());
+    assertEquals("popular with everyone", said.get("popular"), said.toString());
+    // Someone the model has never seen gets the popular items, each saying so.
+    for (JsonNode item : h.json("/v1/users/nobody-at-all/recommendations?k=5&explain=true").get("items")) {
+      assertEquals("popular", item.get("sources").get(0).asText(), item.toString());
+      assertEquals("popular with everyone", item.get("reasons").get(0).get("text").asText(), item.toString());
+    }
+  }
+
+  @Test
   void anItemGainingInteractionsNowSaysItIsTrending() throws Exception {
     ModelSnapshot s = snapshot(holder);
     Set<String> history = s.history("u2").orElseThrow().confidences().keySet();
