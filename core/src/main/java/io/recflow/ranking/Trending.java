@@ -34,11 +34,16 @@ public final class Trending {
   }
 
   /** Counts one interaction with {@code row} at {@code tsMillis}; rows outside the items are ignored. */
-  public synchronized void add(int row, long tsMillis) {
-    if (row < 0 || row >= items) {
+  public void add(int row, long tsMillis) {
+    add(row, tsMillis, 1);
+  }
+
+  /** Counts {@code count} interactions with {@code row} in the hour of {@code tsMillis}. */
+  public synchronized void add(int row, long tsMillis, int count) {
+    if (row < 0 || row >= items || count <= 0) {
       return;
     }
-    byHour.computeIfAbsent(Math.floorDiv(tsMillis, HOUR), h -> new HashMap<>()).merge(row, 1, Integer::sum);
+    byHour.computeIfAbsent(Math.floorDiv(tsMillis, HOUR), h -> new HashMap<>()).merge(row, count, Integer::sum);
     cachedAt = Long.MIN_VALUE;
   }
 

@@ -149,7 +149,15 @@ public final class ModelSnapshot implements AutoCloseable {
     BitSet withdrawn = new BitSet(n);
     long[] expiresAt = new long[n];
     java.util.Arrays.fill(expiresAt, Long.MAX_VALUE);
+    Trending trending = new Trending(n, ranking.trendingHours());
     for (int row = 0; row < n; row++) {
+      byte[] recentEvents = db.get(SnapshotKeys.key(SnapshotKeys.RECENT_EVENTS, items.id(row)));
+      if (recentEvents != null) {
+        long[] hourCounts = SnapshotKeys.longs(recentEvents);
+        for (int j = 0; j + 1 < hourCounts.length; j += 2) {
+          trending.add(row, hourCounts[j] * 3_600_000L, (int) hourCounts[j + 1]);
+        }
+      }
       byte[] availability = db.get(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, items.id(row)));
       if (availability != null) {
         long[] v = SnapshotKeys.longs(availability);
@@ -176,7 +184,7 @@ public final class ModelSnapshot implements AutoCloseable {
     }
     return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)
         .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
-        .trending(new Trending(n, ranking.trendingHours())).availability(withdrawn, expiresAt).build();
+        .trending(trending).availability(withdrawn, expiresAt).build();
   }
 
   private static String[] ids(ItemMatrix m) {
@@ -228,7 +236,10 @@ public final class ModelSnapshot implements AutoCloseable {
     return indexRecall;
   }
 
-  /** What the ranking knows about the items; its trending counts follow the live event tail. */
+  /**
+   * What the ranking knows about the items; its trending counts start from the events of the hours
+   * before the load and follow the live event tail.
+   */
   public ItemSignals signals() {
     return signals;
   }

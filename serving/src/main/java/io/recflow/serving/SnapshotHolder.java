@@ -92,7 +92,7 @@ public final class SnapshotHolder implements AutoCloseable {
     this.reader = reader;
     this.search = search;
     this.ranking = ranking;
-    this.loader = new SnapshotLoader(reader);
+    this.loader = new SnapshotLoader(reader, ranking.trendingHours());
   }
 
   /** How this server ranks. */

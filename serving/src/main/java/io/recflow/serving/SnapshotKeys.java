@@ -29,6 +29,8 @@ final class SnapshotKeys {
   static final byte CO_VISITATION = 'c';
   /** An item the catalog withdraws or lets expire: 2 longs, withdrawn (1) or not (0), expiry millis (or MAX_VALUE). */
   static final byte AVAILABILITY = 'v';
+  /** An item's events in the hours before the load, for trending: longs, pairs of (hour since the epoch, count). */
+  static final byte RECENT_EVENTS = 'r';
   /** An event of the events table while a snapshot loads (HistoryLoader); none is left after the load. */
   static final byte LOADING_EVENT = 't';
   static final String POPULAR = "popular";

@@ -4,6 +4,7 @@ import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
 import io.recflow.core.ConfigException;
+import io.recflow.core.Event;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.ModelParams;
 import io.recflow.core.TableDef;
@@ -11,6 +12,7 @@ import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
 import io.recflow.core.Tables.Status;
+import io.recflow.ranking.Trending;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,10 +35,22 @@ import org.rocksdb.WriteOptions;
 public final class SnapshotLoader {
   /** Popular items kept for cold-start answers; more than any k a request may ask for. */
   static final int POPULAR_KEPT = 1000;
+  private static final long HOUR = 3_600_000L;
   private final DeltaReader reader;
+  private final int trendingHours;
 
+  /** A loader for the default ranking (its trending window decides how many recent events are kept). */
   public SnapshotLoader(DeltaReader reader) {
+    this(reader, ServedRanking.DEFAULTS.trendingHours());
+  }
+
+  /**
+   * @param trendingHours the server's trending window: the events of the last {@value Trending#BASELINE}
+   *     + 1 windows before the load are kept per item and hour, so trending knows the recent past at once
+   */
+  SnapshotLoader(DeltaReader reader, int trendingHours) {
     this.reader = reader;
+    this.trendingHours = trendingHours;
   }
 
   /** The newest published model version, or -1 when none is published. */
@@ -304,15 +318,36 @@ public final class SnapshotLoader {
         });
   }
 
-  /** Each user's interest state from every stored event; returns the events version read. */
+  /**
+   * Each user's interest state from every stored event, and each item's recent events per hour
+   * (RECENT_EVENTS) for trending; returns the events version read.
+   */
   private long histories(RocksDB db, SnapshotWriter w, InterestWeighting weighting) throws RocksDBException {
     long v = reader.version(Tables.EVENTS);
     if (v < 0) {
       return -1;
     }
     HistoryLoader histories = new HistoryLoader(db, w);
-    reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> histories.add(EventColumns.event(b, i)));
+    long recentFrom = System.currentTimeMillis() - (Trending.BASELINE + 1L) * trendingHours * HOUR;
+    Map<String, Map<Long, Long>> recent = new HashMap<>();
+    reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> {
+      Event e = EventColumns.event(b, i);
+      histories.add(e);
+      if (e.tsMillis() >= recentFrom) {
+        recent.computeIfAbsent(e.itemId(), k -> new HashMap<>())
+            .merge(Math.floorDiv(e.tsMillis(), HOUR), 1L, Long::sum);
+      }
+    });
     histories.build(weighting);
+    for (Map.Entry<String, Map<Long, Long>> item : recent.entrySet()) {
+      long[] hourCounts = new long[item.getValue().size() * 2];
+      int j = 0;
+      for (Map.Entry<Long, Long> hour : item.getValue().entrySet()) {
+        hourCounts[j++] = hour.getKey();
+        hourCounts[j++] = hour.getValue();
+      }
+      w.put(SnapshotKeys.key(SnapshotKeys.RECENT_EVENTS, item.getKey()), SnapshotKeys.longs(hourCounts));
+    }
     return v;
   }
 

@@ -10,6 +10,7 @@ import io.recflow.core.Event;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,33 @@ class SnapshotIT {
           .mapToObj(s.items()::id).toList();
       assertEquals(printedTopTen(), ours);
       assertFalse(s.userVector("nobody").isPresent());
+    }
+  }
+
+  @Test
+  void aNewSnapshotKnowsWhatIsTrendingBeforeAnyLiveEvent() throws Exception {
+    Path warehouse = NightlyWarehouse.copy();
+    long now = System.currentTimeMillis();
+    List<String> lines = new ArrayList<>();
+    for (int u = 0; u < 30; u++) { // a rarely touched item, viewed by thirty users in the last hours
+      lines.add("{\"user_id\": \"u" + u + "\", \"item_id\": \"i199\", \"event_type\": \"view\", \"ts\": "
+          + (now - 3_600_000L * (1 + u % 3)) + "}");
+    }
+    Path input = Files.createDirectories(dir.resolve("input"));
+    Files.write(input.resolve("events.jsonl"), lines);
+    NightlyWarehouse.run("io.recflow.cli.Main", "ingest", "--input", input.toString(), "--format", "jsonl",
+        "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]");
+    Path snap = dir.resolve("snapshot-trending");
+    new SnapshotLoader(new DeltaReader(warehouse.toString())).load(1, snap);
+    try (ModelSnapshot s = ModelSnapshot.open(snap)) {
+      int row = s.items().row("i199");
+      assertTrue(row >= 0);
+      float[] scores = s.signals().trending().scores(now);
+      assertTrue(scores[row] > 0, "i199 is not trending");
+      assertEquals(row, s.signals().trending().order(now)[0], "the only item with recent events leads");
+    }
+    try (ModelSnapshot s = ModelSnapshot.open(NightlyWarehouse.snapshotOfVersion1(dir.resolve("plain")))) {
+      assertEquals(0, s.signals().trending().order(now).length, "the generated events are months old");
     }
   }
 
