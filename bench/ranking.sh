@@ -45,7 +45,10 @@ measure() {
   ranker="$(curl -s "http://127.0.0.1:$PORT/health" | grep -o '"ranker":"[^"]*"' | cut -d'"' -f4 | cut -c1-40)"
   local url="http://127.0.0.1:$PORT/v1/users/u1/recommendations?k=10"
   wrk -t 2 -c 8 -d 10s -s "$BENCH_DIR/random-user.lua" "http://127.0.0.1:$PORT" > /dev/null  # warm-up: JIT
-  local workers=$(( RATE / 250 > 2 ? (RATE + 249) / 250 : 2 ))
+  # Each hey worker waits for its answer before the next request, so a worker can offer at most
+  # 1 / latency: at 63 requests/s a worker (one every 16 ms) an answer slower than 5 ms no longer
+  # lowers the offered rate, as it did with two workers of 250.
+  local workers=$(( (RATE + 62) / 63 ))
   local out
   out="$(hey -z "${SECONDS_PER_RUN}s" -c "$workers" -q $(( (RATE + workers - 1) / workers )) "$url")"
   local ok total errors

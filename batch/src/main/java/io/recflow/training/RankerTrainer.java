@@ -15,6 +15,7 @@ import io.recflow.ranking.Features;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
 import io.recflow.ranking.Ranker;
+import io.recflow.ranking.TreeEnsemble;
 import io.recflow.ranking.RankingPipeline;
 import io.recflow.ranking.UserSignals;
 import io.recflow.spark.Vectors;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -38,9 +40,10 @@ import org.apache.spark.sql.Row;
  * Trains the ranker: a LambdaMART tree ensemble (XGBoost, {@code rank:ndcg}) on the driver. The
  * features are computed as of a cutoff, from the interactions before it (ALS retrained on those),
  * and each user's candidates are labelled by the items they interacted with after it; users are
- * the queries. A seeded fifth of the users is held out to compare the trained order with the ALS
- * order on the same candidates, the figure its gate reads. The model is stored as XGBoost's JSON,
- * which core's {@code TreeEnsemble} scores without XGBoost.
+ * the queries. The trees correct the hybrid prior ({@link Ranker#prior}). Two folds over users
+ * compare the trained order with the ALS order on the same candidates, the figure its gate reads,
+ * and choose how many trees to keep. The model is stored as XGBoost's JSON, which core's
+ * {@code TreeEnsemble} scores without XGBoost.
  */
 public final class RankerTrainer {
   /** Lists (users with a label among their candidates) below which no ranker is trained. */
@@ -65,10 +68,16 @@ public final class RankerTrainer {
   private final String objective;
   private final double minChildWeight;
   private final double projectionLambda;
+  private final double contentWeight;
 
+  /**
+   * @param contentWeight the prior's content weight (hybrid.contentWeight): the trees correct
+   *     (1 − w)·z(ALS) + w·z(content), the hybrid order tuned on validation
+   */
   public RankerTrainer(ModelParams als, RankingInputs inputs, String objective, int rounds, int depth, double eta,
-                       double minChildWeight, int maxUsers, int seed, double projectionLambda) {
+                       double minChildWeight, int maxUsers, int seed, double projectionLambda, double contentWeight) {
     this.projectionLambda = projectionLambda;
+    this.contentWeight = contentWeight;
     this.objective = objective;
     this.minChildWeight = minChildWeight;
     this.als = als;
@@ -84,7 +93,7 @@ public final class RankerTrainer {
     return new RankerTrainer(ModelParams.from(c), RankingInputs.from(c), c.get(Settings.RANKER_OBJECTIVE),
         c.get(Settings.RANKER_ROUNDS), c.get(Settings.RANKER_DEPTH), c.get(Settings.RANKER_ETA),
         c.get(Settings.RANKER_MIN_CHILD_WEIGHT), c.get(Settings.RANKER_MAX_USERS), c.get(Settings.EVAL_SEED),
-        c.get(Settings.PROJECTION_LAMBDA));
+        c.get(Settings.PROJECTION_LAMBDA), c.get(Settings.HYBRID_WEIGHT));
   }
 
   /**
@@ -134,42 +143,55 @@ public final class RankerTrainer {
     }
     try {
       // Two-fold cross-validation: each half is ranked by a model trained on the other half, so every
-      // list counts in the validation figures; the model kept is then trained on both halves.
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      double ranker = 0;
+      // list counts in the validation figures. They also choose how many of the trees to keep (none:
+      // the prior alone), as early stopping would; the model kept is then trained on both halves.
+      int[] grid = IntStream.of(0, rounds / 8, rounds / 4, rounds / 2, rounds).distinct().toArray();
+      double[] byTrees = new double[grid.length];
       double alsOrder = 0;
       for (int f = 0; f < 2; f++) {
         Lists held = folds[f];
-        Ranker r = Ranker.trained(train(folds[1 - f]), pipeline.features().names(), pipeline.features());
-        ranker += held.ndcgSum(r::score);
+        TreeEnsemble m = TreeEnsemble.parse(train(folds[1 - f], rounds, eta));
+        for (int g = 0; g < grid.length; g++) {
+          int trees = grid[g];
+          byTrees[g] += held.ndcgSum(x -> Ranker.prior(x, contentWeight) + m.score(x, trees));
+        }
         alsOrder += held.ndcgSum(Ranker.ALS_ORDER::score);
       }
+      int best = 0;
+      for (int g = 1; g < grid.length; g++) {
+        best = byTrees[g] > byTrees[best] ? g : best;
+      }
       Lists all = folds[0].plus(folds[1]);
+      Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("lists", (double) lists);
       metrics.put("candidates", (double) all.rows.size());
-      metrics.put("ndcg_ranker", ranker / lists);
+      metrics.put("ndcg_ranker", byTrees[best] / lists);
       metrics.put("ndcg_als_order", alsOrder / lists);
-      return new Trained(train(all), pipeline.features().names(), metrics);
+      metrics.put("trees", (double) grid[best]);
+      metrics.put(Ranker.PRIOR_CONTENT_WEIGHT, contentWeight);
+      // No tree at all is stored as one tree with a learning rate of 0: every leaf 0, the prior's order.
+      byte[] model = grid[best] == 0 ? train(all, 1, 0) : train(all, grid[best], eta);
+      return new Trained(model, pipeline.features().names(), metrics);
     } catch (XGBoostError e) {
       throw new IllegalStateException("XGBoost could not train the ranker: " + e.getMessage(), e);
     }
   }
 
-  private byte[] train(Lists lists) throws XGBoostError {
-    DMatrix matrix = lists.matrix();
-    Booster booster = XGBoost.train(matrix, params(), rounds, Map.of(), null, null);
+  private byte[] train(Lists lists, int trees, double learningRate) throws XGBoostError {
+    DMatrix matrix = lists.matrix(contentWeight);
+    Booster booster = XGBoost.train(matrix, params(learningRate), trees, Map.of(), null, null);
     byte[] model = booster.toByteArray("json");
     booster.dispose();
     matrix.dispose();
     return model;
   }
 
-  private Map<String, Object> params() {
+  private Map<String, Object> params(double learningRate) {
     Map<String, Object> p = new HashMap<>();
     p.put("objective", objective);
     p.put("min_child_weight", minChildWeight);
     p.put("verbosity", 0);
-    p.put("eta", eta);
+    p.put("eta", learningRate);
     p.put("max_depth", depth);
     p.put("nthread", 2);
     p.put("seed", seed);
@@ -196,7 +218,7 @@ public final class RankerTrainer {
       relevant.add(positives);
     }
 
-    DMatrix matrix() throws XGBoostError {
+    DMatrix matrix(double contentWeight) throws XGBoostError {
       int width = rows.get(0).length;
       float[] flat = new float[rows.size() * width];
       float[] y = new float[rows.size()];
@@ -204,7 +226,7 @@ public final class RankerTrainer {
       for (int i = 0; i < rows.size(); i++) {
         System.arraycopy(rows.get(i), 0, flat, i * width, width);
         y[i] = labels.get(i);
-        prior[i] = Ranker.prior(rows.get(i));
+        prior[i] = Ranker.prior(rows.get(i), contentWeight);
       }
       DMatrix m = new DMatrix(flat, rows.size(), width, Float.NaN);
       m.setLabel(y);

@@ -9,6 +9,7 @@ import io.recflow.cli.Recommender;
 import io.recflow.core.ColumnDef;
 import io.recflow.core.ModelParams;
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
 import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
@@ -130,7 +131,8 @@ class NightlyJobIT {
     assertTrue(metrics.get("lists") >= RankerTrainer.MIN_LISTS, metrics.toString());
     // The stored model is what the server scores: it parses and reads exactly these features.
     Ranker parsed = Ranker.trained(ranker.getString(ranker.fieldIndex(Col.MODEL_JSON)).getBytes(
-        java.nio.charset.StandardCharsets.UTF_8), features, expected);
+        java.nio.charset.StandardCharsets.UTF_8), features, expected, metrics.get(Ranker.PRIOR_CONTENT_WEIGHT));
+    assertEquals(config.get(Settings.HYBRID_WEIGHT), metrics.get(Ranker.PRIOR_CONTENT_WEIGHT));
     assertTrue(parsed.trained());
     for (String protocol : List.of("stratified", "chronological")) {
       assertTrue(value(protocol, "served", "ndcg") > value(protocol, "popularity", "ndcg"), protocol);

@@ -73,7 +73,8 @@ public final class Settings {
 
   // Hybrid ranking.
   public static final ConfigKey<Double> HYBRID_WEIGHT = ConfigKey.ofDouble("hybrid.contentWeight", 0.1, 0, 1,
-      "Share of the content score (similarity to the user's recent items) in the hybrid ranking; 0 is plain ALS.");
+      "Share of the content score (similarity to the user's recent items) in the hybrid ranking and in the "
+          + "served ranker's prior, the order its trees correct; 0 is plain ALS.");
   public static final ConfigKey<Integer> HYBRID_RECENT = ConfigKey.ofInt("hybrid.recentItems", 20, 1, 10_000,
       "How many of a user's most recent items make up their content profile.");
 

@@ -8,41 +8,51 @@ import java.util.List;
  * it had a ranker.
  *
  * <p>The learned model is a tree ensemble (LambdaMART, trained nightly on {@link Features}) that
- * corrects the ALS order rather than replacing it: a candidate's score is its {@link #prior}, the ALS
- * score standardised over the user's candidates, plus the trees' output. The trees are trained
- * with that prior as XGBoost's base margin, so an ensemble that learned nothing ranks exactly as
- * ALS does, and every tree is spent on what ALS gets wrong.
+ * corrects a prior rather than replacing it: a candidate's score is its {@link #prior}, the hybrid
+ * score (1 − w)·z(ALS) + w·z(content profile cosine), standardised over the user's candidates, plus
+ * the trees' output. The trees are trained with that prior as XGBoost's base margin, so an ensemble
+ * that learned nothing ranks exactly as the hybrid does, and every tree is spent on what it gets
+ * wrong. The content weight w is stored with the model (the {@code rankers} row's metrics).
  */
 public final class Ranker {
   /** Orders by the ALS score; what the server falls back to without a usable trained ranker. */
-  public static final Ranker ALS_ORDER = new Ranker(null, List.of());
+  public static final Ranker ALS_ORDER = new Ranker(null, List.of(), 0);
+  /** The key of the prior's content weight among a stored ranker's metrics. */
+  public static final String PRIOR_CONTENT_WEIGHT = "prior_content_weight";
 
   private final TreeEnsemble model;
   private final List<String> featureNames;
+  private final double contentWeight;
 
-  private Ranker(TreeEnsemble model, List<String> featureNames) {
+  private Ranker(TreeEnsemble model, List<String> featureNames, double contentWeight) {
     this.model = model;
     this.featureNames = List.copyOf(featureNames);
+    this.contentWeight = contentWeight;
   }
 
   /**
    * A trained ranker for the pipeline's features.
    *
+   * @param contentWeight the prior's content weight the model was trained with, in [0, 1]
    * @throws IllegalArgumentException when the model was trained on other features than {@code features}
    *     names, or does not parse
    */
-  public static Ranker trained(byte[] modelJson, List<String> trainedOn, Features features) {
+  public static Ranker trained(byte[] modelJson, List<String> trainedOn, Features features, double contentWeight) {
     if (!trainedOn.equals(features.names())) {
       throw new IllegalArgumentException("the ranker was trained on features " + trainedOn + " but this pipeline "
           + "computes " + features.names() + ". A ranker only scores the features it was trained on; train it "
           + "again (the nightly job does) with the same candidate sources.");
+    }
+    if (!(contentWeight >= 0 && contentWeight <= 1)) {
+      throw new IllegalArgumentException("the ranker's prior content weight is " + contentWeight + ", not in [0, 1];"
+          + " the stored ranker row is corrupt. Train it again (the nightly job does).");
     }
     TreeEnsemble model = TreeEnsemble.parse(modelJson);
     if (model.featureCount() != trainedOn.size()) {
       throw new IllegalArgumentException("the ranker model reads " + model.featureCount() + " features but "
           + trainedOn.size() + " are named; the stored model and its feature list do not belong together.");
     }
-    return new Ranker(model, trainedOn);
+    return new Ranker(model, trainedOn, contentWeight);
   }
 
   /** Whether this is a trained model rather than the ALS-order fallback. */
@@ -53,7 +63,7 @@ public final class Ranker {
   /** The score of one candidate's features; higher ranks first. */
   public double score(float[] features) {
     if (model != null) {
-      return prior(features) + model.score(features);
+      return prior(features, contentWeight) + model.score(features);
     }
     int common = features.length - Features.COMMON.size();
     float als = features[common + ALS_DOT];
@@ -61,15 +71,20 @@ public final class Ranker {
   }
 
   /**
-   * The score a trained ranker starts from: the candidate's ALS score standardised over the user's
-   * candidates ({@code als_dot_z}), 0 for users without a vector. Training passes it as the base margin.
+   * The score a trained ranker starts from: (1 − w)·{@code als_dot_z} + w·{@code content_profile_z},
+   * a missing one counting 0 (a user without a vector, an item without text). Training passes it as
+   * the base margin.
    */
-  public static float prior(float[] features) {
-    float z = features[features.length - Features.COMMON.size() + ALS_DOT_Z];
-    return Float.isNaN(z) ? 0f : z;
+  public static float prior(float[] features, double contentWeight) {
+    int common = features.length - Features.COMMON.size();
+    float als = features[common + ALS_DOT_Z];
+    float content = features[common + CONTENT_Z];
+    return (float) ((1 - contentWeight) * (Float.isNaN(als) ? 0 : als)
+        + contentWeight * (Float.isNaN(content) ? 0 : content));
   }
 
   private static final int ALS_DOT = Features.COMMON.indexOf("als_dot");
   private static final int ALS_DOT_Z = Features.COMMON.indexOf("als_dot_z");
+  private static final int CONTENT_Z = Features.COMMON.indexOf("content_profile_z");
   private static final int POPULARITY = Features.COMMON.indexOf("popularity");
 }

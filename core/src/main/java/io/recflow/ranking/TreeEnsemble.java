@@ -144,12 +144,21 @@ public final class TreeEnsemble {
    * in float32 in tree order because that is how XGBoost accumulates, so results match exactly rather than closely.
    */
   public double score(float[] features) {
+    return score(features, roots.length);
+  }
+
+  /**
+   * The margin of the first {@code trees} trees only, what the model would score had it been
+   * trained for that many rounds: how a trainer picks the number of rounds by validation.
+   */
+  public double score(float[] features, int trees) {
     if (features.length != featureCount) {
       throw new IllegalArgumentException("Expected " + featureCount + " features, got " + features.length
           + "; the feature vector must use the column order the model was trained with");
     }
     float sum = baseMargin;
-    for (int node : roots) {
+    for (int t = 0; t < Math.min(trees, roots.length); t++) {
+      int node = roots[t];
       while (nodes[node] >= 0) {
         int split = nodes[node + 2];
         float x = features[split & ~DEFAULT_LEFT];
@@ -164,6 +173,10 @@ public final class TreeEnsemble {
 
   public int featureCount() {
     return featureCount;
+  }
+
+  public int trees() {
+    return roots.length;
   }
 
   private static float parseBaseScore(String text) {

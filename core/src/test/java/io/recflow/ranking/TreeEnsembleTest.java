@@ -78,6 +78,30 @@ class TreeEnsembleTest {
   }
 
   @Test
+  void theFirstTreesScoreAsAModelTrainedForThatManyRounds() throws Exception {
+    Data data = new Data(11);
+    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
+    train.setLabel(data.relevance);
+    int[] groups = new int[GROUPS];
+    Arrays.fill(groups, ROWS_PER_GROUP);
+    train.setGroup(groups);
+    TreeEnsemble thirty = TreeEnsemble.parse(saveJson(XGBoost.train(train, baseParams("rank:ndcg"), 30, Map.of(),
+        null, null)));
+    TreeEnsemble ten = TreeEnsemble.parse(saveJson(XGBoost.train(train, baseParams("rank:ndcg"), 10, Map.of(),
+        null, null)));
+    assertEquals(30, thirty.trees());
+    boolean differ = false;
+    for (int r = 0; r < ROWS; r++) {
+      float[] x = Arrays.copyOfRange(data.x, r * FEATURES, (r + 1) * FEATURES);
+      assertEquals(ten.score(x), thirty.score(x, 10), 0.0, "row " + r); // boosting is sequential: same first trees
+      assertEquals(thirty.score(x), thirty.score(x, 30), 0.0);
+      assertEquals(ten.score(x, 0), thirty.score(x, 0), 0.0, "no tree: the base margin");
+      differ |= thirty.score(x, 10) != thirty.score(x);
+    }
+    assertTrue(differ, "the last twenty trees changed no margin");
+  }
+
+  @Test
   void binaryLogisticMarginsMatchXgboost() throws Exception {
     Data data = new Data(7);
     float[] labels = new float[ROWS];

@@ -115,8 +115,9 @@ public final class ModelSnapshot implements AutoCloseable {
       status = "als-order: the ranker of model version " + version + " did not beat the ALS order when trained";
     } else {
       try {
+        byte[] weight = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_PRIOR_WEIGHT));
         r = Ranker.trained(model, SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_FEATURES))),
-            ranking.pipeline().features());
+            ranking.pipeline().features(), weight == null ? 0 : Double.longBitsToDouble(SnapshotKeys.longs(weight)[0]));
         status = "trained";
       } catch (IllegalArgumentException e) {
         status = "als-order: the ranker of model version " + version + " cannot be used: " + e.getMessage();

@@ -43,6 +43,8 @@ final class SnapshotKeys {
   static final String RANKER_MODEL = "rankerModel";
   static final String RANKER_FEATURES = "rankerFeatures";
   static final String RANKER_STATUS = "rankerStatus";
+  /** The ranker's prior content weight, as the bits of a double in one long. */
+  static final String RANKER_PRIOR_WEIGHT = "rankerPriorWeight";
   // The event validator rejects ids with control characters, so this one never occurs in an id.
   static final String SEPARATOR = "\u0001";
 

@@ -12,6 +12,7 @@ import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Source;
 import io.recflow.core.Tables.Status;
+import io.recflow.ranking.Ranker;
 import io.recflow.ranking.Trending;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -301,7 +302,7 @@ public final class SnapshotLoader {
       return;
     }
     reader.scanWhere(Tables.RANKERS, v, Col.MODEL_VERSION, version,
-        List.of(Col.MODEL_VERSION, Col.STATUS, Col.FEATURES, Col.MODEL_JSON), (b, i) -> {
+        List.of(Col.MODEL_VERSION, Col.STATUS, Col.FEATURES, Col.MODEL_JSON, Col.METRICS), (b, i) -> {
           if (b.getColumnVector(0).getLong(i) != version) {
             return;
           }
@@ -315,6 +316,18 @@ public final class SnapshotLoader {
           w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_FEATURES), SnapshotKeys.strings(features));
           w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL), b.getColumnVector(3).getString(i).getBytes(
               java.nio.charset.StandardCharsets.UTF_8));
+          // A ranker stored before its prior had a content part has none: weight 0, the ALS prior.
+          double contentWeight = 0;
+          if (!b.getColumnVector(4).isNullAt(i)) {
+            MapValue m = b.getColumnVector(4).getMap(i);
+            for (int j = 0; j < m.getSize(); j++) {
+              if (m.getKeys().getString(j).equals(Ranker.PRIOR_CONTENT_WEIGHT)) {
+                contentWeight = m.getValues().getDouble(j);
+              }
+            }
+          }
+          w.put(SnapshotKeys.meta(SnapshotKeys.RANKER_PRIOR_WEIGHT), SnapshotKeys.longs(
+              Double.doubleToLongBits(contentWeight)));
         });
   }
 
