@@ -101,6 +101,25 @@ class TreeEnsembleTest {
     assertTrue(differ, "the last twenty trees changed no margin");
   }
 
+  /** How RankerTrainer stores "no tree helps": one tree trained with learning rate 0 changes no margin. */
+  @Test
+  void oneTreeAtLearningRateZeroLeavesEveryMarginAtTheBase() throws Exception {
+    Data data = new Data(13);
+    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
+    train.setLabel(data.relevance);
+    int[] groups = new int[GROUPS];
+    Arrays.fill(groups, ROWS_PER_GROUP);
+    train.setGroup(groups);
+    Map<String, Object> params = baseParams("rank:ndcg");
+    params.put("eta", 0.0);
+    TreeEnsemble none = TreeEnsemble.parse(saveJson(XGBoost.train(train, params, 1, Map.of(), null, null)));
+    assertEquals(1, none.trees());
+    for (int r = 0; r < ROWS; r++) {
+      float[] x = Arrays.copyOfRange(data.x, r * FEATURES, (r + 1) * FEATURES);
+      assertEquals(none.score(x, 0), none.score(x), 0.0, "row " + r);
+    }
+  }
+
   @Test
   void binaryLogisticMarginsMatchXgboost() throws Exception {
     Data data = new Data(7);
