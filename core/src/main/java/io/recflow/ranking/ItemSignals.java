@@ -24,8 +24,7 @@ public final class ItemSignals {
   private final long[] firstSeenMillis;
   private final CoVisitation coVisitation;
   private final Trending trending;
-  private final BitSet unavailable;
-  private final long[] expiresAtMillis;
+  private volatile Availability availability;
   private final AtomicIntegerArray exposures;
   private final int[] popularOrder;
   private final float[] popularityShare;
@@ -48,8 +47,8 @@ public final class ItemSignals {
     this.firstSeenMillis = b.firstSeenMillis != null ? b.firstSeenMillis : filled(n, Long.MIN_VALUE);
     this.coVisitation = b.coVisitation != null ? b.coVisitation : CoVisitation.empty(n);
     this.trending = b.trending != null ? b.trending : new Trending(n, 24);
-    this.unavailable = b.unavailable != null ? b.unavailable : new BitSet(n);
-    this.expiresAtMillis = b.expiresAtMillis != null ? b.expiresAtMillis : filled(n, Long.MAX_VALUE);
+    this.availability = new Availability(b.unavailable != null ? b.unavailable : new BitSet(n),
+        b.expiresAtMillis != null ? b.expiresAtMillis : filled(n, Long.MAX_VALUE));
     this.exposures = new AtomicIntegerArray(n);
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -262,8 +261,23 @@ public final class ItemSignals {
 
   /** Whether the item may be served at {@code nowMillis}: not marked unavailable and not expired. */
   public boolean servable(int row, long nowMillis) {
-    return !unavailable.get(row) && nowMillis < expiresAtMillis[row];
+    Availability a = availability;
+    return !a.unavailable.get(row) && nowMillis < a.expiresAtMillis[row];
   }
+
+  /**
+   * Replaces what the catalog says of every item's availability (the server follows the catalog's
+   * commits between snapshots); the arrays are taken over, not copied, and must not change after.
+   */
+  public void availability(BitSet unavailable, long[] expiresAtMillis) {
+    if (expiresAtMillis.length != size()) {
+      throw new IllegalArgumentException(expiresAtMillis.length + " expiry times for " + size() + " items");
+    }
+    availability = new Availability(unavailable, expiresAtMillis);
+  }
+
+  /** One consistent view: a request never sees one item's new state beside another's old one. */
+  private record Availability(BitSet unavailable, long[] expiresAtMillis) {}
 
   /** How often the item was shown by exploration since these signals were built. */
   public int exposures(int row) {

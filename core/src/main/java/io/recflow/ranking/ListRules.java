@@ -51,12 +51,28 @@ public record ListRules(boolean excludeSeen, BitSet excluded, BitSet allowed, do
     return offset + k;
   }
 
-  /** The rows this request may never show; sources skip them, so their slots go to servable items. */
+  /**
+   * The rows no list of this user may hold: seen items (unless asked otherwise), items without the
+   * requested attributes, items not servable now. Sources skip them, so their slots go to servable
+   * items. The request's own exclusions ({@code exclude=}, a cursor's items) are not among them: the
+   * pipeline drops those after ranking, so the candidates, and the features standardised over them,
+   * are the same on every page and the order of the other items does not move.
+   */
   public IntPredicate skip(UserSignals user, ItemSignals items) {
     BitSet seen = excludeSeen ? user.seen() : null;
     long now = user.nowMillis();
-    return row -> excluded.get(row) || (seen != null && seen.get(row)) || (allowed != null && !allowed.get(row))
+    return row -> (seen != null && seen.get(row)) || (allowed != null && !allowed.get(row))
         || !items.servable(row, now);
+  }
+
+  /** Whether the request excludes the row ({@code exclude=}, or shown on an earlier page by the cursor). */
+  public boolean excludes(int row) {
+    return excluded.get(row);
+  }
+
+  /** How many candidates a source must give for the page to fill once the request's exclusions are dropped. */
+  public int needed() {
+    return length() + excluded.cardinality();
   }
 
   /** The ranked candidates re-ordered by MMR over the first {@link #length()}; unchanged without diversity. */

@@ -95,12 +95,13 @@ public final class RankingPipeline {
   /** Both stages, exploration and the rules: the requested page, best first. */
   public List<Candidate> rank(UserSignals user, ItemSignals items, Ranker ranker, Exploration exploration,
                               ListRules rules) {
-    List<Candidate> candidates = retrieve(user, items, Math.max(perSource, rules.length()), rules.skip(user, items));
+    List<Candidate> candidates = retrieve(user, items, Math.max(perSource, rules.needed()), rules.skip(user, items));
     float[][] rows = features.forUser(user, items).of(candidates);
     for (int i = 0; i < rows.length; i++) {
       candidates.get(i).score(ranker.score(rows[i]));
     }
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.score()).thenComparingInt(Candidate::row));
+    candidates.removeIf(c -> rules.excludes(c.row()));
     List<Candidate> list = explore(rules.diversify(candidates, items), candidates, items, exploration,
         rules.length(), rules.shown());
     return list.subList(Math.min(rules.offset(), list.size()), list.size());

@@ -6,6 +6,8 @@ import io.recflow.core.InterestState;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -45,12 +47,14 @@ final class LiveState {
   private final Map<String, InterestState> histories = new ConcurrentHashMap<>();
   private long eventsVersion;
   private long vectorsVersion = -1;
+  private long itemsVersion;
   private volatile long caughtUpAtMillis;
 
-  LiveState(ModelSnapshot snapshot, DeltaReader reader) {
+  LiveState(ModelSnapshot snapshot, DeltaReader reader) throws RocksDBException {
     this.snapshot = snapshot;
     this.reader = reader;
     this.eventsVersion = snapshot.eventsVersion();
+    this.itemsVersion = snapshot.itemsVersion();
   }
 
   /** The newest live vector of the user in the snapshot's model space, if the stream wrote one. */
@@ -108,8 +112,34 @@ final class LiveState {
       eventsVersion = latestEvents;
       LOG.debug("events {}..{}: {} users' histories updated", from, latestEvents, byUser.size());
     }
+    long latestItems = reader.version(Tables.ITEMS);
+    if (latestItems > itemsVersion) {
+      followCatalog(latestItems);
+      itemsVersion = latestItems;
+    }
     publishReady(started);
     caughtUpAtMillis = started;
+  }
+
+  /**
+   * A withdrawal or a new expiry in the catalog takes effect at the next catch-up, not the next
+   * snapshot: the catalog's restricted items are read whole and swapped in at once.
+   */
+  private void followCatalog(long version) {
+    int n = snapshot.items().size();
+    BitSet withdrawn = new BitSet(n);
+    long[] expiresAt = new long[n];
+    Arrays.fill(expiresAt, Long.MAX_VALUE);
+    SnapshotLoader.restricted(reader, version, (id, out, expiry) -> {
+      int row = snapshot.items().row(id);
+      if (row >= 0) {
+        withdrawn.set(row, out);
+        expiresAt[row] = expiry;
+      }
+    });
+    snapshot.signals().availability(withdrawn, expiresAt);
+    LOG.info("catalog version {}: {} items withdrawn, {} with an expiry", version, withdrawn.cardinality(),
+        Arrays.stream(expiresAt).filter(t -> t != Long.MAX_VALUE).count());
   }
 
   /** Serves the pending vectors whose events the histories now hold (or that waited too long). */

@@ -308,6 +308,12 @@ public final class ModelSnapshot implements AutoCloseable {
     return eventsVersion;
   }
 
+  /** The items table version the snapshot's catalog was read at; -1 when it had none (or predates this). */
+  public long itemsVersion() throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.meta(SnapshotKeys.ITEMS_VERSION));
+    return v == null ? -1 : Long.parseLong(new String(v, StandardCharsets.UTF_8));
+  }
+
   public ItemMatrix items() {
     return items;
   }

@@ -37,6 +37,8 @@ final class SnapshotKeys {
   static final String VERSION = "version";
   static final String COLD_ITEMS = "cold";
   static final String EVENTS_VERSION = "eventsVersion";
+  /** The version of the items table the snapshot's catalog (titles, availability) was read at. */
+  static final String ITEMS_VERSION = "itemsVersion";
   static final String PARAMS = "params";
   static final String COMPLETE = "complete";
   /** The ranker of the version (rankers): its XGBoost JSON, its feature names, its status. */

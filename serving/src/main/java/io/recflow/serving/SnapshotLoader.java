@@ -196,7 +196,22 @@ public final class SnapshotLoader {
    * The catalog's withdrawn and expiring items, as of the catalog version the snapshot loads; a
    * catalog written before these columns existed has none.
    */
-  private void availability(SnapshotWriter w, long itemsVersion) throws RocksDBException {
+  private void availability(SnapshotWriter w, long itemsVersion) {
+    w.put(SnapshotKeys.meta(SnapshotKeys.ITEMS_VERSION), Long.toString(itemsVersion).getBytes());
+    restricted(reader, itemsVersion, (id, withdrawn, expiry) ->
+        w.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, id), SnapshotKeys.longs(withdrawn ? 1 : 0, expiry)));
+  }
+
+  /** An item the catalog withdraws or lets expire. */
+  interface Restricted {
+    void item(String id, boolean withdrawn, long expiresAtMillis);
+  }
+
+  /**
+   * Passes every item the catalog at {@code itemsVersion} withdraws or gives an expiry (Long.MAX_VALUE
+   * when it only withdraws); a catalog written before these columns existed has none.
+   */
+  static void restricted(DeltaReader reader, long itemsVersion, Restricted out) {
     if (reader.schema(Tables.ITEMS).indexOf(Col.EXPIRES_AT) < 0) {
       return;
     }
@@ -205,9 +220,8 @@ public final class SnapshotLoader {
       boolean expires = !b.getColumnVector(2).isNullAt(i);
       if (withdrawn || expires) {
         // Delta timestamps are microseconds since the epoch.
-        long expiry = expires ? Math.floorDiv(b.getColumnVector(2).getLong(i), 1000) : Long.MAX_VALUE;
-        w.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, b.getColumnVector(0).getString(i)),
-            SnapshotKeys.longs(withdrawn ? 1 : 0, expiry));
+        out.item(b.getColumnVector(0).getString(i), withdrawn,
+            expires ? Math.floorDiv(b.getColumnVector(2).getLong(i), 1000) : Long.MAX_VALUE);
       }
     });
   }

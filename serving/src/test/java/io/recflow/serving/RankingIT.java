@@ -326,6 +326,30 @@ class RankingIT {
         .filter(id -> !id.equals(top.get(0)) && !id.equals(top.get(1))).toList(), similar);
   }
 
+  @Test
+  void aWithdrawalInTheCatalogTakesEffectWithoutANewSnapshot() throws Exception {
+    Path warehouse = NightlyWarehouse.copy();
+    SnapshotHolder h = new SnapshotHolder(Files.createTempDirectory("recflow-snapshots-catalog-"),
+        new DeltaReader(warehouse.toString()), ModelSnapshot.Search.EXACT, RANKING);
+    assertTrue(h.refresh());
+    Http served = serve(h);
+    List<String> before = ids(served.json("/v1/users/u8/recommendations?k=10&explore=false").get("items"));
+    String withdrawn = before.get(0);
+    Path input = Files.createTempDirectory("recflow-catalog-");
+    Files.write(input.resolve("events.csv"), List.of("user_id,item_id,event_type,ts"));
+    Files.write(input.resolve("items.csv"), List.of("item_id,title,category,description,available",
+        withdrawn + ",Withdrawn thing,toys,gone,false"));
+    NightlyWarehouse.run("io.recflow.cli.Main", "ingest", "--input", input.toString(), "--format", "csv",
+        "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]");
+    assertEquals(before, ids(served.json("/v1/users/u8/recommendations?k=10&explore=false").get("items")),
+        "nothing changes before the server catches up");
+    h.catchUp();
+    List<String> after = ids(served.json("/v1/users/u8/recommendations?k=10&explore=false").get("items"));
+    assertFalse(after.contains(withdrawn), after.toString());
+    assertEquals(10, after.size());
+    assertEquals(1, snapshot(h).version(), "still the same snapshot");
+  }
+
   /** A copy of the snapshot whose ranker is removed, corrupted, or marked published; served by a new holder. */
   private static SnapshotHolder copyWithRanker(ModelSnapshot s, String kind) throws Exception {
     return copyEdited(s, kind, db -> {
