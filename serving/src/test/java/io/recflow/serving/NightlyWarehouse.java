@@ -88,6 +88,20 @@ final class NightlyWarehouse {
     return to;
   }
 
+  /**
+   * Like {@link #snapshotOfVersion1}, without the version's ranker: served in the ALS order, the
+   * first stage's own order, for tests that pin what the first stage retrieves.
+   */
+  static Path snapshotOfVersion1WithoutRanker(Path snapshotRoot) throws Exception {
+    Path dir = snapshotOfVersion1(snapshotRoot);
+    try (org.rocksdb.Options o = new org.rocksdb.Options();
+         org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir.toString())) {
+      db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
+      db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
+    }
+    return dir;
+  }
+
   private static Path root() throws Exception {
     path();
     return root;
