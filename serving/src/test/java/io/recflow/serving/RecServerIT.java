@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every route of the HTTP API over real HTTP, on a snapshot of a warehouse the nightly job wrote (its ranker removed). */
+/**
+ * Every route of the HTTP API over real HTTP, on a snapshot of a warehouse the nightly job wrote
+ * (its ranker removed).
+ */
 class RecServerIT {
   private static final String KEY = "test-key";
   private static SnapshotHolder holder;
