@@ -59,11 +59,7 @@ class TreeEnsembleTest {
   @Test
   void lambdaMartMarginsMatchXgboost() throws Exception {
     Data data = new Data(42);
-    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
-    train.setLabel(data.relevance);
-    int[] groups = new int[GROUPS];
-    Arrays.fill(groups, ROWS_PER_GROUP);
-    train.setGroup(groups);
+    DMatrix train = rankingMatrix(data);
     Map<String, Object> params = baseParams("rank:ndcg");
     params.put("eval_metric", "ndcg@10");
     params.put("verbose_eval", 0); // read by XGBoost4J only: metrics land in ndcg instead of the build log
@@ -80,11 +76,7 @@ class TreeEnsembleTest {
   @Test
   void theFirstTreesScoreAsAModelTrainedForThatManyRounds() throws Exception {
     Data data = new Data(11);
-    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
-    train.setLabel(data.relevance);
-    int[] groups = new int[GROUPS];
-    Arrays.fill(groups, ROWS_PER_GROUP);
-    train.setGroup(groups);
+    DMatrix train = rankingMatrix(data);
     TreeEnsemble thirty = TreeEnsemble.parse(saveJson(XGBoost.train(train, baseParams("rank:ndcg"), 30, Map.of(),
         null, null)));
     TreeEnsemble ten = TreeEnsemble.parse(saveJson(XGBoost.train(train, baseParams("rank:ndcg"), 10, Map.of(),
@@ -105,11 +97,7 @@ class TreeEnsembleTest {
   @Test
   void oneTreeAtLearningRateZeroLeavesEveryMarginAtTheBase() throws Exception {
     Data data = new Data(13);
-    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
-    train.setLabel(data.relevance);
-    int[] groups = new int[GROUPS];
-    Arrays.fill(groups, ROWS_PER_GROUP);
-    train.setGroup(groups);
+    DMatrix train = rankingMatrix(data);
     Map<String, Object> params = baseParams("rank:ndcg");
     params.put("eta", 0.0);
     TreeEnsemble none = TreeEnsemble.parse(saveJson(XGBoost.train(train, params, 1, Map.of(), null, null)));
@@ -186,6 +174,16 @@ class TreeEnsembleTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TreeEnsemble.parse(json));
     assertTrue(e.getMessage().contains(expected), () -> "message lacks '" + expected + "': " + e.getMessage());
     assertTrue(e.getMessage().contains("Cause:") && e.getMessage().contains("Fix:"), e.getMessage());
+  }
+
+  /** The data as query groups of {@value #ROWS_PER_GROUP} rows, labelled by relevance. */
+  private static DMatrix rankingMatrix(Data data) throws Exception {
+    DMatrix train = new DMatrix(data.x, ROWS, FEATURES, Float.NaN);
+    train.setLabel(data.relevance);
+    int[] groups = new int[GROUPS];
+    Arrays.fill(groups, ROWS_PER_GROUP);
+    train.setGroup(groups);
+    return train;
   }
 
   private static Map<String, Object> baseParams(String objective) {
