@@ -384,7 +384,8 @@ public final class ModelSnapshot implements AutoCloseable {
 
   /**
    * Whether an item may be served at {@code nowMillis}: the catalog has not withdrawn it and it has
-   * not expired (as of the catalog version this snapshot loaded).
+   * not expired; as the server last read the catalog for the items the model ranks, as of the
+   * snapshot's catalog for others.
    */
   public boolean servable(String itemId, long nowMillis) throws RocksDBException {
     int row = items.row(itemId);
