@@ -47,6 +47,11 @@ public final class DeltaReader {
     this.root = warehouseRoot.replaceAll("/+$", "");
   }
 
+  /** A timestamp column's value in epoch milliseconds: Delta stores microseconds since the epoch. */
+  static long millis(ColumnVector timestamps, int row) {
+    return Math.floorDiv(timestamps.getLong(row), 1000);
+  }
+
   /** The latest version of a table, or -1 when the table does not exist (yet). */
   public long version(TableDef table) {
     try {

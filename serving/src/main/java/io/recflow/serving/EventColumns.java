@@ -23,8 +23,6 @@ final class EventColumns {
         b.getColumnVector(2).getString(i),
         EventType.parse(b.getColumnVector(3).getString(i)).orElseThrow(() -> new IllegalStateException(
             "the events table holds an unknown event_type '" + b.getColumnVector(3).getString(i) + "'")),
-        value.isNullAt(i) ? null : value.getDouble(i),
-        // Delta timestamps are microseconds since the epoch.
-        Math.floorDiv(b.getColumnVector(5).getLong(i), 1000));
+        value.isNullAt(i) ? null : value.getDouble(i), DeltaReader.millis(b.getColumnVector(5), i));
   }
 }

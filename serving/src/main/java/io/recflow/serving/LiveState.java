@@ -159,9 +159,8 @@ final class LiveState {
     if (b.getColumnVector(1).getLong(i) != snapshot.version()) {
       return;
     }
-    // Delta timestamps are microseconds since the epoch.
     Live next = new Live(SnapshotLoader.toFloats(b.getColumnVector(2).getArray(i)), b.getColumnVector(3).getLong(i),
-        Math.floorDiv(b.getColumnVector(4).getLong(i), 1000), System.currentTimeMillis());
+        DeltaReader.millis(b.getColumnVector(4), i), System.currentTimeMillis());
     pending.merge(b.getColumnVector(0).getString(i), next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
   }
 }

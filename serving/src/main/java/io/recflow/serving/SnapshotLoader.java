@@ -219,9 +219,8 @@ public final class SnapshotLoader {
       boolean withdrawn = !b.getColumnVector(1).isNullAt(i) && !b.getColumnVector(1).getBoolean(i);
       boolean expires = !b.getColumnVector(2).isNullAt(i);
       if (withdrawn || expires) {
-        // Delta timestamps are microseconds since the epoch.
         out.item(b.getColumnVector(0).getString(i), withdrawn,
-            expires ? Math.floorDiv(b.getColumnVector(2).getLong(i), 1000) : Long.MAX_VALUE);
+            expires ? DeltaReader.millis(b.getColumnVector(2), i) : Long.MAX_VALUE);
       }
     });
   }
@@ -277,9 +276,8 @@ public final class SnapshotLoader {
     reader.scanWhere(Tables.ITEM_STATS, v, Col.MODEL_VERSION, version, List.of(Col.MODEL_VERSION, Col.ITEM_ID,
         Col.INTERACTIONS, Col.POSITIVE, Col.POSITIVE_RECENT, Col.FIRST_SEEN), (b, i) -> {
           if (b.getColumnVector(0).getLong(i) == version) {
-            // Delta timestamps are microseconds since the epoch.
-            long first = b.getColumnVector(5).isNullAt(i) ? Long.MIN_VALUE
-                : Math.floorDiv(b.getColumnVector(5).getLong(i), 1000);
+            ColumnVector firstSeen = b.getColumnVector(5);
+            long first = firstSeen.isNullAt(i) ? Long.MIN_VALUE : DeltaReader.millis(firstSeen, i);
             w.put(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, b.getColumnVector(1).getString(i)), SnapshotKeys.longs(
                 b.getColumnVector(2).getLong(i), b.getColumnVector(3).getLong(i), b.getColumnVector(4).getLong(i),
                 first));
