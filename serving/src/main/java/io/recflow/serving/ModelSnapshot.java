@@ -393,7 +393,11 @@ public final class ModelSnapshot implements AutoCloseable {
       return signals.servable(row, nowMillis);
     }
     byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, itemId));
-    return v == null || (SnapshotKeys.longs(v)[0] == 0 && nowMillis < SnapshotKeys.longs(v)[1]);
+    if (v == null) {
+      return true;
+    }
+    long[] withdrawnAndExpiry = SnapshotKeys.longs(v);
+    return withdrawnAndExpiry[0] == 0 && nowMillis < withdrawnAndExpiry[1];
   }
 
   /** An id/score list as the loader writes it (similar items, co-visitation); empty for null. */
