@@ -15,6 +15,7 @@ import io.recflow.core.Tables.Status;
 import io.recflow.evaluation.ColdItemEvaluator;
 import io.recflow.evaluation.EvalResult;
 import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.NextItemEvaluator;
 import io.recflow.evaluation.Splits;
 import io.recflow.ingest.CatalogIngest;
 import io.recflow.ingest.Ingest;
@@ -46,7 +47,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The nightly job, end to end: ingest, interest model, ALS, tables, evaluation, gate, publication.
+ * The nightly job, end to end: ingest, interest model, ALS, ranking inputs and ranker, sequence
+ * model, tables, evaluation, gate, publication.
  * Each model version's rows are written before its status changes, so readers that take the newest
  * published version never see a half-written model.
  */
@@ -112,6 +114,11 @@ public final class NightlyJob {
               + RankerTrainer.MIN_LISTS + " labelled lists after the time split): " + t.metrics()
               : "a ranker trained on a time split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
               : Status.REJECTED + " (it does not beat the ALS order)")));
+      if (config.get(Settings.SEQUENCE_ENABLED)) {
+        log.run("sequence", () -> new SequenceStage(warehouse, config).run(interactions,
+            allItemFactors.select(Col.ID, Col.VECTOR), embeddings, version, now),
+            r -> r.status() + " (validation nDCG@10 against popularity's): " + r.metrics());
+      }
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
       List<EvalResult> results = new ArrayList<>();
       for (String protocol : protocols) {
@@ -135,6 +142,9 @@ public final class NightlyJob {
     if (protocol.equals(ColdItemEvaluator.PROTOCOL)) {
       return ColdItemEvaluator.from(config).evaluate(interactions, embeddings, attributes);
     }
+    if (protocol.equals(NextItemEvaluator.PROTOCOL)) {
+      return NextItemEvaluator.from(config).evaluate(interactions, embeddings);
+    }
     Splits.Split split = Splits.of(protocol, interactions, config.get(Settings.EVAL_SEED));
     return Evaluator.from(config).evaluate(split, attributes, embeddings);
   }
@@ -144,9 +154,10 @@ public final class NightlyJob {
     List<String> protocols = Arrays.stream(config.get(Settings.EVAL_PROTOCOLS).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     for (String p : protocols) {
-      if (!p.equals("stratified") && !p.equals("chronological") && !p.equals(ColdItemEvaluator.PROTOCOL)) {
+      if (!List.of("stratified", "chronological", ColdItemEvaluator.PROTOCOL, NextItemEvaluator.PROTOCOL)
+          .contains(p)) {
         throw new ConfigException("eval.protocols names unknown protocol '" + p + "'; use stratified, "
-            + "chronological and/or cold-items.");
+            + "chronological, cold-items and/or next-item.");
       }
       if (p.equals(ColdItemEvaluator.PROTOCOL) && !config.get(Settings.EMBEDDING_ENABLED)) {
         throw new ConfigException("eval.protocols includes cold-items, which needs the item embeddings, but "

@@ -9,6 +9,7 @@ import io.recflow.evaluation.ColdItemEvaluator;
 import io.recflow.evaluation.EvalResult;
 import io.recflow.evaluation.EvalTable;
 import io.recflow.evaluation.Evaluator;
+import io.recflow.evaluation.NextItemEvaluator;
 import io.recflow.evaluation.Splits;
 import io.recflow.ingest.Ingest;
 import io.recflow.ingest.Input;
@@ -47,8 +48,8 @@ public final class EvalCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--protocol", defaultValue = "stratified",
-      description = "stratified, chronological or cold-items; several separated by commas. cold-items embeds "
-          + "the catalog's texts first (minutes for thousands of items).")
+      description = "stratified, chronological, cold-items or next-item; several separated by commas. The "
+          + "catalog's texts are embedded first (minutes for thousands of items).")
   String protocol;
 
   @Option(names = "--k", defaultValue = "10")
@@ -93,6 +94,8 @@ public final class EvalCommand implements Callable<Integer> {
               + "Enable embeddings or drop cold-items.");
         }
         results.addAll(ColdItemEvaluator.from(config).evaluate(interactions, embeddings, input.items()));
+      } else if (p.equals(NextItemEvaluator.PROTOCOL)) {
+        results.addAll(NextItemEvaluator.from(config).evaluate(interactions, embeddings));
       } else {
         results.addAll(evaluator.evaluate(Splits.of(p, interactions, config.get(Settings.EVAL_SEED)), input.items(),
             embeddings));

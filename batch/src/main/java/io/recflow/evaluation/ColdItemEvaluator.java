@@ -42,7 +42,8 @@ import org.apache.spark.sql.Row;
  * are ranked among themselves, and (reported as {@value #IN_CATALOG}) among the whole catalogue.
  * Random ranking is the floor. Popularity of the held-out items is reported as
  * {@code popularity-oracle}: it peeks at the held-out interactions, so it is an upper reference,
- * not a baseline.
+ * not a baseline. Every figure is the mean over several seeded splits ({@code eval.coldSplits}),
+ * since which items one split holds out moves them a lot.
  */
 public final class ColdItemEvaluator {
   public static final String PROTOCOL = "cold-items";
@@ -52,32 +53,50 @@ public final class ColdItemEvaluator {
   private final int k;
   private final int maxUsers;
   private final int seed;
+  private final int splits;
   private final double lambda;
   private final ServedModel.Recipe served;
 
-  /** @param served how to build the {@code served} model ranked under cold-in-catalog, or null to leave it out */
-  public ColdItemEvaluator(ModelParams params, int k, int maxUsers, int seed, double lambda,
+  /**
+   * @param seed the first split's seed; split i uses seed + i
+   * @param splits how many seeded item splits the figures are averaged over
+   * @param served how to build the {@code served} model ranked under cold-in-catalog, or null to leave it out
+   */
+  public ColdItemEvaluator(ModelParams params, int k, int maxUsers, int seed, int splits, double lambda,
                            ServedModel.Recipe served) {
     this.params = params;
     this.k = k;
     this.maxUsers = maxUsers;
     this.seed = seed;
+    this.splits = splits;
     this.lambda = lambda;
     this.served = served;
   }
 
   public static ColdItemEvaluator from(RecflowConfig c) {
     return new ColdItemEvaluator(ModelParams.from(c), c.get(Settings.EVAL_K), c.get(Settings.EVAL_MAX_USERS),
-        c.get(Settings.EVAL_SEED), c.get(Settings.PROJECTION_LAMBDA), ServedModel.Recipe.from(c));
+        c.get(Settings.EVAL_SEED), c.get(Settings.EVAL_COLD_SPLITS), c.get(Settings.PROJECTION_LAMBDA),
+        ServedModel.Recipe.from(c));
   }
 
   /**
    * @param interactions user_id, item_id, confidence, ts
    * @param embeddings item_id, vector (text embeddings)
    * @param attributes item_id, attributes (array of strings)
+   * @return the mean over the splits of every figure, with {@link SplitMeans standard errors} when
+   *     there are several
    */
   public List<EvalResult> evaluate(Dataset<Row> interactions, Dataset<Row> embeddings, Dataset<Row> attributes) {
-    Splits.Split split = Splits.byItem(interactions, seed);
+    List<List<EvalResult>> bySplit = new ArrayList<>();
+    for (int i = 0; i < splits; i++) {
+      bySplit.add(evaluate(interactions, embeddings, attributes, seed + i));
+    }
+    return SplitMeans.of(bySplit);
+  }
+
+  private List<EvalResult> evaluate(Dataset<Row> interactions, Dataset<Row> embeddings, Dataset<Row> attributes,
+      int splitSeed) {
+    Splits.Split split = Splits.byItem(interactions, splitSeed);
     Dataset<Row> train = split.train();
     Dataset<Row> test = split.test();
     AlsTrainer.Factors factors = AlsTrainer.train(train, params);
@@ -91,7 +110,7 @@ public final class ColdItemEvaluator {
     }
     Dataset<Row> users = test.select(Col.USER_ID).distinct()
         .join(factors.users(), col(Col.USER_ID).equalTo(factors.users().col(Col.ID)))
-        .orderBy(xxhash64(col(Col.USER_ID), lit(seed)), col(Col.USER_ID)).limit(maxUsers)
+        .orderBy(xxhash64(col(Col.USER_ID), lit(splitSeed)), col(Col.USER_ID)).limit(maxUsers)
         .select(Col.USER_ID, Col.VECTOR);
     Map<String, float[]> vectors = new HashMap<>();
     users.collectAsList().forEach(r -> vectors.put(r.getString(0), Vectors.toFloats(r.getList(1))));
@@ -118,12 +137,12 @@ public final class ColdItemEvaluator {
     for (String user : ordered) {
       Set<Integer> rel = relevant.get(user);
       projected.forEach((m, matrix) -> summaries.get(m).add(matrix.topK(vectors.get(user), k, i -> false), rel));
-      summaries.get("random").add(randomOrder(coldIds.size(), new Random(seed * 31L + user.hashCode())), rel);
+      summaries.get("random").add(randomOrder(coldIds.size(), new Random(splitSeed * 31L + user.hashCode())), rel);
       summaries.get("popularity-oracle").add(oracle, rel);
     }
     List<EvalResult> results = new ArrayList<>();
     report(PROTOCOL, summaries, results);
-    report(IN_CATALOG, inCatalog(train, factors.items(), projected, vectors, relevant, embeddings), results);
+    report(IN_CATALOG, inCatalog(train, factors.items(), projected, vectors, relevant, embeddings, splitSeed), results);
     return results;
   }
 
@@ -145,7 +164,7 @@ public final class ColdItemEvaluator {
    */
   private Map<String, MetricSummary> inCatalog(Dataset<Row> train, Dataset<Row> warmFactors,
       Map<String, ItemMatrix> projected, Map<String, float[]> users, Map<String, Set<Integer>> relevantCold,
-      Dataset<Row> embeddings) {
+      Dataset<Row> embeddings, int splitSeed) {
     List<String> ids = new ArrayList<>();
     List<float[]> warm = new ArrayList<>();
     for (Row r : warmFactors.select(Col.ID, Col.VECTOR).orderBy(Col.ID).collectAsList()) {
@@ -188,7 +207,8 @@ public final class ColdItemEvaluator {
       summaries.put(model, summary);
     });
     if (served != null) {
-      summaries.put("served", servedInCatalog(train, ids, warm, projected.get("content"), users, relevant, embeddings));
+      summaries.put("served", servedInCatalog(train, ids, warm, projected.get("content"), users, relevant, embeddings,
+          splitSeed));
     }
     return summaries;
   }
@@ -200,7 +220,8 @@ public final class ColdItemEvaluator {
    * exploration can show them.
    */
   private MetricSummary servedInCatalog(Dataset<Row> train, List<String> warmIds, List<float[]> warm,
-      ItemMatrix cold, Map<String, float[]> users, Map<String, Set<Integer>> relevant, Dataset<Row> embeddings) {
+      ItemMatrix cold, Map<String, float[]> users, Map<String, Set<Integer>> relevant, Dataset<Row> embeddings,
+      int splitSeed) {
     List<String> allIds = new ArrayList<>(warmIds);
     List<float[]> all = new ArrayList<>(warm);
     int rank = warm.get(0).length;
@@ -212,7 +233,7 @@ public final class ColdItemEvaluator {
     // Trained as the nightly job trains the served ranker (a time split of the training side), not on
     // held-out items: a ranker taught that only new items are relevant would answer this protocol's
     // question well and serve everyone badly.
-    ServedModel model = served.fit(ServedModel.Recipe.NIGHTLY, train, embeddings, seed);
+    ServedModel model = served.fit(ServedModel.Recipe.NIGHTLY, train, embeddings, splitSeed);
     long now = RankingInputs.newestMillis(train);
     ItemSignals signals = served.inputs().items(train, catalog, RankingInputs.alignedEmbeddings(embeddings, catalog),
         now);

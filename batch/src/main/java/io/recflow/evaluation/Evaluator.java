@@ -180,7 +180,8 @@ public final class Evaluator {
     return out;
   }
 
-  private static int[] popularityRanking(Dataset<Row> train, ItemMatrix items) {
+  /** Item rows by their number of positive training interactions, most first. */
+  static int[] popularityRanking(Dataset<Row> train, ItemMatrix items) {
     List<Row> rows = train.filter(col(Col.CONFIDENCE).gt(0)).groupBy(Col.ITEM_ID).agg(count(lit(1)).as("n"))
         .orderBy(col("n").desc(), col(Col.ITEM_ID)).collectAsList();
     return rows.stream().mapToInt(r -> items.row(r.getString(0))).filter(i -> i >= 0).toArray();

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.unix_millis;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.recflow.core.Tables.Col;
@@ -95,6 +96,32 @@ public final class Splits {
     Dataset<Row> marked = interactions.withColumn("is_train",
         pmod(xxhash64(col(Col.ITEM_ID), lit(seed)), lit(10)).notEqual(0)).cache();
     return split("cold-items", marked);
+  }
+
+  /** The next-item split: what every model trains on, the validation item and the test item of each user. */
+  public record NextItem(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test) {
+    /** What is known when the test item is predicted: the training side and the validation items. */
+    public Dataset<Row> context() {
+      return train.unionByName(validation);
+    }
+  }
+
+  /**
+   * Protocol {@code next-item}: of each user with at least three interactions, the newest (by time,
+   * then item id) is the test item and the one before it the validation item; everything else,
+   * including every interaction of users with fewer than three, is the training side.
+   */
+  public static NextItem nextItem(Dataset<Row> interactions) {
+    WindowSpec byUser = Window.partitionBy(Col.USER_ID);
+    Dataset<Row> ranked = interactions
+        .withColumn("from_end", row_number().over(byUser.orderBy(col(Col.TS).desc(), col(Col.ITEM_ID).desc())))
+        .withColumn("n", count(lit(1)).over(byUser))
+        .withColumn("part", when(col("n").lt(3).or(col("from_end").gt(2)), lit(0))
+            .otherwise(col("from_end")))
+        .drop("from_end", "n")
+        .cache();
+    return new NextItem(ranked.filter(col("part").equalTo(0)).drop("part"),
+        ranked.filter(col("part").equalTo(2)).drop("part"), ranked.filter(col("part").equalTo(1)).drop("part"));
   }
 
   private static Split split(String protocol, Dataset<Row> ranked) {

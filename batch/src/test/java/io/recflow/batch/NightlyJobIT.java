@@ -21,9 +21,13 @@ import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.Features;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.RankingPipeline;
+import io.recflow.sequence.SequenceModel;
+import io.recflow.sequence.SequenceParams;
+import io.recflow.sequence.SequenceWeights;
 import io.recflow.spark.ModelTable;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
+import io.recflow.spark.Vectors;
 import io.recflow.spark.Warehouse;
 import io.recflow.training.RankerTrainer;
 import java.nio.file.Path;
@@ -48,7 +52,10 @@ class NightlyJobIT {
   @BeforeAll
   static void runOnce() {
     Path data = SparkFixture.syntheticData(300, 600, 30_000);
-    config = SparkFixture.config(Map.of("input.format", "csv", "input.path", data.toString()));
+    // A few epochs of the sequence model: this shop's order carries no signal, and the stage's
+    // storage and gate are what is tested here (SequenceTrainerIT tests its learning).
+    config = SparkFixture.config(Map.of("input.format", "csv", "input.path", data.toString(),
+        "sequence.epochs", "4"));
     warehouse = SparkFixture.newWarehouse();
     input = Input.read(SparkFixture.spark(), config);
     report = new NightlyJob(warehouse, config).run(input, NOW);
@@ -137,6 +144,28 @@ class NightlyJobIT {
     for (String protocol : List.of("stratified", "chronological")) {
       assertTrue(value(protocol, "served", "ndcg") > value(protocol, "popularity", "ndcg"), protocol);
     }
+  }
+
+  @Test
+  void storesTheSequenceModelCompleteWithItsGateDecision() {
+    long v = report.modelVersion();
+    Row row = warehouse.read(Tables.SEQUENCE_MODELS).filter(col(Col.MODEL_VERSION).equalTo(v)).head();
+    Map<String, Double> metrics = row.getJavaMap(row.fieldIndex(Col.METRICS));
+    boolean better = metrics.get("validation_ndcg") > metrics.get("popularity_validation_ndcg");
+    assertEquals(better ? Status.PUBLISHED : Status.REJECTED, row.getString(row.fieldIndex(Col.STATUS)));
+    SequenceParams params = SequenceParams.fromMap(row.getJavaMap(row.fieldIndex(Col.PARAMS)));
+    assertEquals(SequenceParams.from(config), params);
+
+    Map<String, float[]> weights = new java.util.HashMap<>();
+    for (Row w : warehouse.read(Tables.SEQUENCE_WEIGHTS).filter(col(Col.MODEL_VERSION).equalTo(v)).collectAsList()) {
+      weights.put(w.getString(w.fieldIndex(Col.NAME)), Vectors.toFloats(w.getList(w.fieldIndex(Col.VECTOR))));
+    }
+    assertEquals(new java.util.HashSet<>(SequenceWeights.names(params)), weights.keySet());
+    Dataset<Row> items = warehouse.read(Tables.SEQUENCE_ITEMS).filter(col(Col.MODEL_VERSION).equalTo(v));
+    assertEquals(warehouse.read(Tables.ITEM_FACTORS).filter(col(Col.MODEL_VERSION).equalTo(v)).count(), items.count());
+    // What is stored is a whole model: it loads and answers a history.
+    SequenceModel model = new SequenceModel(params, Vectors.collectMatrix(items.select(Col.ID, Col.VECTOR)), weights);
+    assertEquals(params.dim(), model.query(new int[] {0, 1, 2}).length);
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ColdItemEvaluatorIT {
   @Test
   void textProjectionRanksHeldOutItemsFarBetterThanChance() {
-    RecflowConfig config = SparkFixture.config(Map.of());
+    RecflowConfig config = SparkFixture.config(Map.of("eval.coldSplits", "2"));
     Input input = Input.read(SparkFixture.spark(), "csv", SparkFixture.syntheticData(300, 400, 30_000).toString());
     Dataset<Row> interactions = EvalCommand.interactions(input, config);
     Dataset<Row> embeddings = EmbeddingModel.load(SparkFixture.newWarehouse())
@@ -48,6 +48,9 @@ class ColdItemEvaluatorIT {
     }
     assertTrue(value(results, ColdItemEvaluator.IN_CATALOG, "content", "ndcg") > 0,
         "content placement lets held-out items into some users' top-k among warm items");
+    // Two splits: each figure is their mean, and the ranking metrics carry their spread.
+    double se = value(results, "content", "ndcg_se");
+    assertTrue(se >= 0 && se < content, "standard error " + se + " of a mean nDCG of " + content);
   }
 
   private static double value(List<EvalResult> results, String model, String metric) {

@@ -63,4 +63,30 @@ class SplitsIT {
     s.test().collectAsList().forEach(r -> assertEquals("i7", r.getString(1)));
     assertEquals(280, s.train().count());
   }
+
+  @Test
+  void nextItemHoldsOutTheNewestItemForTestAndTheOneBeforeForValidation() {
+    List<Row> rows = new ArrayList<>(grid().collectAsList());
+    // u40 has two interactions only: too short to test on, so both stay in training.
+    rows.add(RowFactory.create("u40", "i0", 1.0, new Timestamp(1_000)));
+    rows.add(RowFactory.create("u40", "i1", 1.0, new Timestamp(2_000)));
+    // u41's last two share a second: the tie is broken by item id, the larger being later.
+    for (String item : List.of("i0", "i5", "i3")) {
+      rows.add(RowFactory.create("u41", item, 1.0, new Timestamp(item.equals("i0") ? 1_000 : 9_000)));
+    }
+    Splits.NextItem s = Splits.nextItem(SparkFixture.spark().createDataFrame(rows, SCHEMA).repartition(3));
+
+    Set<String> test = pairs(s.test());
+    Set<String> validation = pairs(s.validation());
+    assertEquals(41, test.size());
+    for (int u = 0; u < 40; u++) {
+      assertTrue(test.contains("u" + u + "/i7"), "user u" + u + "'s newest item is its test item");
+      assertTrue(validation.contains("u" + u + "/i6"), "and the one before is for validation");
+    }
+    assertTrue(test.contains("u41/i5") && validation.contains("u41/i3"), test + " " + validation);
+    Set<String> train = pairs(s.train());
+    assertTrue(train.containsAll(Set.of("u40/i0", "u40/i1", "u41/i0")), train.toString());
+    assertEquals(40 * 6 + 3, train.size());
+    assertEquals(rows.size(), pairs(s.context()).size() + test.size());
+  }
 }

@@ -104,8 +104,9 @@ public final class Settings {
   public static final ConfigKey<Double> RECENT_POPULARITY_DAYS = ConfigKey.ofDouble("ranking.recentPopularityDays",
       30, 0.01, 36_500, "The window of the popularity_recent feature.");
   public static final ConfigKey<Double> COVISIT_HALF_LIFE_DAYS = ConfigKey.ofDouble(
-      "ranking.coVisitation.halfLifeDays", 365, 0, 1e5,
-      "A co-visitation pair's weight halves every this many days before the newest event; 0 turns decay off.");
+      "ranking.coVisitation.halfLifeDays", 0, 0, 1e5,
+      "A co-visitation pair's weight halves every this many days before the newest event; 0 (the default) turns "
+          + "decay off: decay leaves an old item's follow-ups to its few newest visitors (see docs/evaluation.md).");
   public static final ConfigKey<Double> EXPLORATION_SHARE = ConfigKey.ofDouble("ranking.exploration.share", 0.1, 0,
       0.5, "Share of list positions (every 1/share-th) given to the best fresh item by upper confidence; 0 is off.");
   public static final ConfigKey<Double> EXPLORATION_BONUS = ConfigKey.ofDouble("ranking.exploration.bonus", 0.25, 0,
@@ -127,17 +128,49 @@ public final class Settings {
       "Share of the newest interactions (one time cutoff) that label the nightly ranker's lists; features come from "
           + "the interactions before.");
 
+  // The sequence model (io.recflow.sequence).
+  public static final ConfigKey<Boolean> SEQUENCE_ENABLED = ConfigKey.ofBoolean("sequence.enabled", true,
+      "Train the sequence model with each model version (a stage of the nightly job, on the driver).");
+  public static final ConfigKey<Integer> SEQUENCE_LENGTH = ConfigKey.ofInt("sequence.length", 50, 2, 1000,
+      "How many of a user's newest items the sequence model reads.");
+  public static final ConfigKey<Integer> SEQUENCE_DIM = ConfigKey.ofInt("sequence.dim", 64, 4, 1024,
+      "Width of the sequence model's hidden vectors and item representations.");
+  public static final ConfigKey<Integer> SEQUENCE_BLOCKS = ConfigKey.ofInt("sequence.blocks", 2, 1, 12,
+      "Causal self-attention blocks of the sequence model.");
+  public static final ConfigKey<Integer> SEQUENCE_HEADS = ConfigKey.ofInt("sequence.heads", 1, 1, 16,
+      "Attention heads per block; sequence.dim must be divisible by it.");
+  public static final ConfigKey<Integer> SEQUENCE_EPOCHS = ConfigKey.ofInt("sequence.epochs", 200, 1, 100_000,
+      "Most passes over the training windows; training stops earlier when validation stops improving.");
+  public static final ConfigKey<Integer> SEQUENCE_PATIENCE = ConfigKey.ofInt("sequence.patience", 5, 1, 1000,
+      "Training stops after this many epochs without a better validation nDCG@10; the best epoch's weights are kept.");
+  public static final ConfigKey<Integer> SEQUENCE_BATCH = ConfigKey.ofInt("sequence.batchSize", 128, 1, 100_000,
+      "Training windows per optimiser step.");
+  public static final ConfigKey<Double> SEQUENCE_LEARNING_RATE = ConfigKey.ofDouble("sequence.learningRate", 0.001,
+      1e-6, 1, "Adam's learning rate.");
+  public static final ConfigKey<Integer> SEQUENCE_NEGATIVES = ConfigKey.ofInt("sequence.negatives", 256, 1,
+      1_000_000, "Items sampled (uniformly, shared by a batch) as the wrong answers of the softmax per step.");
+  public static final ConfigKey<Double> SEQUENCE_DROPOUT = ConfigKey.ofDouble("sequence.dropout", 0.2, 0, 0.9,
+      "Dropout rate during training, after the input and each block's branches.");
+  public static final ConfigKey<Integer> SEQUENCE_THREADS = ConfigKey.ofInt("sequence.threads", 0, 0, 1024,
+      "CPU threads of the trainer's PyTorch engine; 0 means one per core.");
+  public static final ConfigKey<Integer> SEQUENCE_SEED = ConfigKey.ofInt("sequence.seed", 42, Integer.MIN_VALUE,
+      Integer.MAX_VALUE, "Seed of the sequence model's initial weights, window order and negatives.");
+
   // Evaluation and the publication gate.
   public static final ConfigKey<Integer> EVAL_K = ConfigKey.ofInt("eval.k", 10, 1, 1000,
       "Length of the ranked lists that are evaluated.");
   public static final ConfigKey<String> EVAL_PROTOCOLS = ConfigKey.ofString("eval.protocols",
       "stratified,chronological",
       "Comma-separated protocols the nightly job runs: stratified, chronological, cold-items "
-          + "(which also reports cold-in-catalog).");
+          + "(which also reports cold-in-catalog), next-item.");
   public static final ConfigKey<Integer> EVAL_MAX_USERS = ConfigKey.ofInt("eval.maxUsers", 10000, 10, 10_000_000,
       "At most this many test users are scored (a seeded sample), which bounds evaluation time.");
   public static final ConfigKey<Integer> EVAL_SEED = ConfigKey.ofInt("eval.seed", 42, Integer.MIN_VALUE,
       Integer.MAX_VALUE, "Seed of the splits, the user sample and the random baseline.");
+  public static final ConfigKey<Integer> EVAL_COLD_SPLITS = ConfigKey.ofInt("eval.coldSplits", 3, 1, 20,
+      "cold-items (and cold-in-catalog) figures are the mean over this many seeded item splits (seeds eval.seed, "
+          + "eval.seed + 1, ...), each ranking metric with its standard error (ndcg_se, ...): which items one split "
+          + "holds out moves its figures by a factor of two.");
   public static final ConfigKey<String> GATE_PROTOCOL = ConfigKey.ofString("gate.protocol", "stratified",
       "Protocol whose result decides publication.", "stratified", "chronological");
   public static final ConfigKey<String> GATE_METRIC = ConfigKey.ofString("gate.metric", "ndcg",

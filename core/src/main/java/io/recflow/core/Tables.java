@@ -102,6 +102,26 @@ public final class Tables {
           required(Col.MODEL_JSON, STRING), optional(Col.METRICS, DOUBLE_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
       List.of(), List.of(Col.MODEL_VERSION));
 
+  /** The sequence model of each model version: its shape, figures and gate decision. */
+  public static final TableDef SEQUENCE_MODELS = new TableDef("sequence_models",
+      "the sequence model trained with one model version: its shape (SequenceParams), its validation figures "
+          + "beside the popularity baseline's, and whether it beat them (status published or rejected)",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.STATUS, STRING), required(Col.PARAMS, STRING_MAP),
+          optional(Col.METRICS, DOUBLE_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.MODEL_VERSION));
+
+  /** The weights of each version's sequence model, one named tensor per row. */
+  public static final TableDef SEQUENCE_WEIGHTS = new TableDef("sequence_weights",
+      "one weight tensor of a version's sequence model, row-major, named as io.recflow.sequence.SequenceWeights "
+          + "names it",
+      List.of(required(Col.MODEL_VERSION, LONG), required(Col.NAME, STRING), required(Col.VECTOR, FLOAT_ARRAY)),
+      List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.NAME));
+
+  /** Each item's vector in a version's sequence model. */
+  public static final TableDef SEQUENCE_ITEMS = factors("sequence_items",
+      "an item's vector in one version's sequence model: its learned id vector plus its projected text (source "
+          + "sequence), or its text alone when no training history held it (source content)");
+
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final TableDef MODELS = new TableDef("models",
       "one model version: status, the typed parameters it was trained with (ModelParams), the Delta versions "
@@ -130,7 +150,7 @@ public final class Tables {
   /** Every table a warehouse can hold. */
   public static final List<TableDef> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
       MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, ITEM_STATS, CO_VISITATION,
-      RANKERS, EVAL_RUNS, USER_VECTORS_RT);
+      RANKERS, SEQUENCE_MODELS, SEQUENCE_WEIGHTS, SEQUENCE_ITEMS, EVAL_RUNS, USER_VECTORS_RT);
 
   private static TableDef factors(String name, String row) {
     return new TableDef(name, row,
@@ -190,6 +210,7 @@ public final class Tables {
     public static final String FIRST_SEEN = "first_seen";
     public static final String FEATURES = "features";
     public static final String MODEL_JSON = "model_json";
+    public static final String NAME = "name";
   }
 
   /** Values of item_factors.source: where a factor came from. */
@@ -200,6 +221,8 @@ public final class Tables {
     public static final String ALS = "als";
     /** Projected from the item's text embedding: a cold item. */
     public static final String CONTENT = "content";
+    /** Learned by the sequence model (sequence_items). */
+    public static final String SEQUENCE = "sequence";
   }
 
   /** Values of models.status. */

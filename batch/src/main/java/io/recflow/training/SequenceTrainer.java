@@ -1,0 +1,259 @@
+package io.recflow.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.recflow.core.ItemMatrix;
+import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
+import io.recflow.sequence.SequenceModel;
+import io.recflow.sequence.SequenceParams;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the sequence model on the driver with DJL's PyTorch engine (CPU): Adam on a sampled
+ * softmax over each training window's next items, early stopping on the validation items' nDCG@10,
+ * measured with the plain-Java {@link SequenceModel} the server runs, over the whole catalog. It
+ * logs each epoch (loss, validation, time, ETA) and, on Ctrl-C, stops after the current step and
+ * fails the run rather than publish a half-trained model.
+ */
+public final class SequenceTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger("recflow");
+  private static final int K = 10;
+  private final SequenceParams shape;
+  private final int epochs;
+  private final int patience;
+  private final int batchSize;
+  private final float learningRate;
+  private final int negatives;
+  private final float dropout;
+  private final int threads;
+  private final long seed;
+
+  public SequenceTrainer(SequenceParams shape, int epochs, int patience, int batchSize, double learningRate,
+                         int negatives, double dropout, int threads, long seed) {
+    this.shape = shape;
+    this.epochs = epochs;
+    this.patience = patience;
+    this.batchSize = batchSize;
+    this.learningRate = (float) learningRate;
+    this.negatives = negatives;
+    this.dropout = (float) dropout;
+    this.threads = threads;
+    this.seed = seed;
+  }
+
+  public static SequenceTrainer from(RecflowConfig c) {
+    return new SequenceTrainer(SequenceParams.from(c), c.get(Settings.SEQUENCE_EPOCHS),
+        c.get(Settings.SEQUENCE_PATIENCE), c.get(Settings.SEQUENCE_BATCH), c.get(Settings.SEQUENCE_LEARNING_RATE),
+        c.get(Settings.SEQUENCE_NEGATIVES), c.get(Settings.SEQUENCE_DROPOUT), c.get(Settings.SEQUENCE_THREADS),
+        c.get(Settings.SEQUENCE_SEED));
+  }
+
+  /**
+   * A trained model and its figures (epochs run, best epoch, validation hit rate and nDCG@10,
+   * seconds); {@code textOnly} marks the catalog rows no training window held, whose vectors are
+   * their projected text alone.
+   */
+  public record Trained(SequenceModel model, Map<String, Double> metrics, BitSet textOnly) {}
+
+  /**
+   * @param catalog the items the model knows, in row order (ids only are read)
+   * @param text text embeddings aligned with {@code catalog}'s rows (zero rows for items without
+   *     text), or null for a model of id vectors only
+   * @param train each user's training history, catalog rows oldest first
+   * @param validation each validation user's next item after their training history
+   */
+  public Trained fit(ItemMatrix catalog, ItemMatrix text, Map<String, int[]> train, Map<String, Integer> validation) {
+    long started = System.nanoTime();
+    Engine.getInstance(); // loads libtorch, which the thread setting below calls into
+    JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    List<int[]> windows = new ArrayList<>();
+    BitSet untrained = new BitSet(catalog.size());
+    untrained.set(0, catalog.size());
+    train.keySet().stream().sorted().forEach(u -> {
+      for (int[] w : Sequences.windows(train.get(u), shape.length())) {
+        windows.add(w);
+        for (int row : w) {
+          untrained.clear(row);
+        }
+      }
+    });
+    if (windows.isEmpty()) {
+      throw new IllegalArgumentException("no user has two items in a row to learn from; the sequence model needs "
+          + "histories of at least two interactions");
+    }
+    Stop stop = Stop.onShutdown();
+    Random rnd = new Random(seed);
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    try (SequenceNetwork net = new SequenceNetwork(shape, catalog.size(), text == null ? null : text.values(),
+        text == null ? 0 : text.rank(), seed)) {
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+      double best = -1;
+      int bestEpoch = 0;
+      SequenceModel bestModel = null;
+      double[] bestScores = null;
+      int epoch = 0;
+      while (epoch < epochs && epoch - bestEpoch < patience) {
+        epoch++;
+        long t0 = System.nanoTime();
+        Collections.shuffle(windows, rnd);
+        double loss = 0;
+        int steps = 0;
+        for (int from = 0; from < windows.size(); from += batchSize) {
+          stop.check();
+          loss += step(net, adam, windows.subList(from, Math.min(windows.size(), from + batchSize)), catalog.size(),
+              rnd);
+          steps++;
+        }
+        SequenceModel model = export(net, shape, catalog, untrained);
+        double[] scores = validate(model, train, validation);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (scores[1] > best) {
+          best = scores[1];
+          bestEpoch = epoch;
+          bestModel = model;
+          bestScores = scores;
+        }
+        LOG.info(String.format(java.util.Locale.ROOT, "sequence model: epoch %d/%d, loss %.4f, validation HR@%d "
+            + "%.4f nDCG@%d %.4f (best %.4f at epoch %d), %.1f s, at most %.0f s left", epoch, epochs, loss / steps,
+            K, scores[0], K, scores[1], best, bestEpoch, seconds,
+            seconds * Math.min(epochs - epoch, patience - (epoch - bestEpoch))));
+      }
+      metrics.put("epochs", (double) epoch);
+      metrics.put("best_epoch", (double) bestEpoch);
+      metrics.put("validation_hr", bestScores[0]);
+      metrics.put("validation_ndcg", bestScores[1]);
+      metrics.put("windows", (double) windows.size());
+      metrics.put("seconds", (System.nanoTime() - started) / 1e9);
+      return new Trained(bestModel, metrics, untrained);
+    } finally {
+      stop.release();
+    }
+  }
+
+  /** One optimiser step on a batch of windows; returns its loss. */
+  private float step(SequenceNetwork net, Optimizer adam, List<int[]> batch, int items, Random rnd) {
+    int l = shape.length();
+    long[] input = new long[batch.size() * l];
+    long[] target = new long[batch.size() * l];
+    for (int b = 0; b < batch.size(); b++) {
+      int[] w = batch.get(b);
+      int n = w.length - 1;
+      for (int t = 0; t < n; t++) {
+        // Left padding: the window's newest step sits at position L - 1, as SequenceModel reads it.
+        input[b * l + l - n + t] = w[t] + 1L;
+        target[b * l + l - n + t] = w[t + 1] + 1L;
+      }
+    }
+    // As many negatives as items: every item is one, which makes the loss the full softmax.
+    long[] negative = new long[Math.min(negatives, items)];
+    for (int i = 0; i < negative.length; i++) {
+      negative[i] = negatives >= items ? i + 1 : 1 + rnd.nextInt(items);
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray loss;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        loss = net.loss(m, m.create(input, new Shape(batch.size(), l)), m.create(target, new Shape(batch.size(), l)),
+            m.create(negative), dropout);
+        gc.backward(loss);
+      }
+      for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
+        NDArray grad = e.getValue().getGradient();
+        grad.attach(m);
+        adam.update(e.getKey(), e.getValue(), grad);
+        grad.subi(grad); // the collector does not zero gradients between steps
+      }
+      return loss.getFloat();
+    }
+  }
+
+  /** The network's current weights as the model the server runs, items in {@code catalog}'s rows. */
+  static SequenceModel export(SequenceNetwork net, SequenceParams shape, ItemMatrix catalog, BitSet untrained) {
+    float[] vectors = net.itemVectors(untrained);
+    List<float[]> rows = new ArrayList<>(catalog.size());
+    List<String> ids = new ArrayList<>(catalog.size());
+    for (int r = 0; r < catalog.size(); r++) {
+      ids.add(catalog.id(r));
+      rows.add(java.util.Arrays.copyOfRange(vectors, r * shape.dim(), (r + 1) * shape.dim()));
+    }
+    return new SequenceModel(shape, new ItemMatrix(ids, rows), net.weights());
+  }
+
+  /** HR@10 and nDCG@10 of the validation items over the whole catalog, the user's history excluded. */
+  static double[] validate(SequenceModel model, Map<String, int[]> histories, Map<String, Integer> next) {
+    double hits = 0;
+    double ndcg = 0;
+    int users = 0;
+    for (Map.Entry<String, Integer> e : next.entrySet()) {
+      int[] history = histories.get(e.getKey());
+      float[] query = history == null ? null : model.query(history);
+      if (query == null) {
+        continue;
+      }
+      users++;
+      BitSet seen = new BitSet();
+      for (int r : history) {
+        seen.set(r);
+      }
+      int[] top = model.items().topK(query, K, seen::get);
+      for (int i = 0; i < top.length; i++) {
+        if (top[i] == e.getValue()) {
+          hits++;
+          ndcg += 1 / (Math.log(i + 2) / Math.log(2));
+        }
+      }
+    }
+    return users == 0 ? new double[] {0, 0} : new double[] {hits / users, ndcg / users};
+  }
+
+  /** Ctrl-C during training: the loop stops after its current step, and the JVM waits for it. */
+  private static final class Stop {
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean requested;
+    private final Thread hook = new Thread(() -> {
+      requested = true;
+      try {
+        finished.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sequence-trainer-stop");
+
+    static Stop onShutdown() {
+      Stop s = new Stop();
+      Runtime.getRuntime().addShutdownHook(s.hook);
+      return s;
+    }
+
+    void check() {
+      if (requested) {
+        throw new IllegalStateException("sequence model training was interrupted; nothing was published");
+      }
+    }
+
+    void release() {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it waited for exactly this release.
+      }
+    }
+  }
+}
