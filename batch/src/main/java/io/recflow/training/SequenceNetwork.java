@@ -128,13 +128,20 @@ final class SequenceNetwork implements AutoCloseable {
 
   /**
    * Sampled softmax: each non-padding position's target against {@code negatives} shared by the
-   * batch (a negative that is the position's own target is masked), mean cross-entropy.
+   * batch (a negative that is the position's own target is masked), mean cross-entropy. With
+   * {@code logQ} (the log-probability with which each id is drawn as a negative, by id), every logit
+   * is lowered by it (the logQ correction), so that drawing popular items more often, which makes
+   * the negatives harder, does not also make the model shy of popular items.
    */
-  NDArray loss(NDManager m, NDArray ids, NDArray targets, NDArray negatives, float dropout) {
+  NDArray loss(NDManager m, NDArray ids, NDArray targets, NDArray negatives, NDArray logQ, float dropout) {
     NDArray h = forward(m, ids, dropout).reshape(-1, p.dim());
     NDArray flat = targets.reshape(-1);
     NDArray positive = h.mul(itemVectors(m, flat)).sum(new int[] {1}, true);
     NDArray negative = h.matMul(itemVectors(m, negatives).transpose());
+    if (logQ != null) {
+      positive = positive.sub(logQ.get(m, new NDIndex("{}", flat)).expandDims(1));
+      negative = negative.sub(logQ.get(m, new NDIndex("{}", negatives)).expandDims(0));
+    }
     NDArray own = flat.expandDims(1).eq(negatives.expandDims(0));
     negative = NDArrays.where(own.logicalNot(), negative, m.create(MASKED));
     NDArray nll = positive.concat(negative, 1).logSoftmax(1).get(new NDIndex(":, 0")).neg();

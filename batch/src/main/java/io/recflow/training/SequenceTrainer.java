@@ -38,6 +38,7 @@ public final class SequenceTrainer {
   private final SequenceParams shape;
   private final int epochs;
   private final int patience;
+  private final double maxMinutes;
   private final int batchSize;
   private final float learningRate;
   private final int negatives;
@@ -45,11 +46,12 @@ public final class SequenceTrainer {
   private final int threads;
   private final long seed;
 
-  public SequenceTrainer(SequenceParams shape, int epochs, int patience, int batchSize, double learningRate,
-                         int negatives, double dropout, int threads, long seed) {
+  public SequenceTrainer(SequenceParams shape, int epochs, int patience, double maxMinutes, int batchSize,
+                         double learningRate, int negatives, double dropout, int threads, long seed) {
     this.shape = shape;
     this.epochs = epochs;
     this.patience = patience;
+    this.maxMinutes = maxMinutes;
     this.batchSize = batchSize;
     this.learningRate = (float) learningRate;
     this.negatives = negatives;
@@ -60,9 +62,9 @@ public final class SequenceTrainer {
 
   public static SequenceTrainer from(RecflowConfig c) {
     return new SequenceTrainer(SequenceParams.from(c), c.get(Settings.SEQUENCE_EPOCHS),
-        c.get(Settings.SEQUENCE_PATIENCE), c.get(Settings.SEQUENCE_BATCH), c.get(Settings.SEQUENCE_LEARNING_RATE),
-        c.get(Settings.SEQUENCE_NEGATIVES), c.get(Settings.SEQUENCE_DROPOUT), c.get(Settings.SEQUENCE_THREADS),
-        c.get(Settings.SEQUENCE_SEED));
+        c.get(Settings.SEQUENCE_PATIENCE), c.get(Settings.SEQUENCE_MAX_MINUTES), c.get(Settings.SEQUENCE_BATCH),
+        c.get(Settings.SEQUENCE_LEARNING_RATE), c.get(Settings.SEQUENCE_NEGATIVES), c.get(Settings.SEQUENCE_DROPOUT),
+        c.get(Settings.SEQUENCE_THREADS), c.get(Settings.SEQUENCE_SEED));
   }
 
   /**
@@ -98,28 +100,36 @@ public final class SequenceTrainer {
       throw new IllegalArgumentException("no user has two items in a row to learn from; the sequence model needs "
           + "histories of at least two interactions");
     }
+    Negatives sampler = new Negatives(windows, catalog.size(), negatives);
     Stop stop = Stop.onShutdown();
     Random rnd = new Random(seed);
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (SequenceNetwork net = new SequenceNetwork(shape, catalog.size(), text == null ? null : text.values(),
         text == null ? 0 : text.rank(), seed)) {
-      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+      // Clipping each gradient value keeps one extreme batch from throwing Adam's moments off.
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optClipGrad(5f).build();
       double best = -1;
       int bestEpoch = 0;
       SequenceModel bestModel = null;
       double[] bestScores = null;
       int epoch = 0;
-      while (epoch < epochs && epoch - bestEpoch < patience) {
+      long deadline = started + (long) (maxMinutes * 60e9);
+      while (epoch < epochs && epoch - bestEpoch < patience && System.nanoTime() < deadline) {
         epoch++;
         long t0 = System.nanoTime();
         Collections.shuffle(windows, rnd);
         double loss = 0;
         int steps = 0;
-        for (int from = 0; from < windows.size(); from += batchSize) {
+        for (int from = 0; from < windows.size() && Double.isFinite(loss); from += batchSize) {
           stop.check();
-          loss += step(net, adam, windows.subList(from, Math.min(windows.size(), from + batchSize)), catalog.size(),
-              rnd);
+          loss += step(net, adam, windows.subList(from, Math.min(windows.size(), from + batchSize)), sampler, rnd);
           steps++;
+        }
+        if (!Double.isFinite(loss)) {
+          // The weights that gave a loss that is not a number cannot be trusted; the best epoch's can.
+          LOG.warn("sequence model: the loss diverged in epoch {}; keeping epoch {}'s weights. A lower "
+              + "sequence.learningRate or a larger sequence.batchSize trains more steadily.", epoch, bestEpoch);
+          break;
         }
         SequenceModel model = export(net, shape, catalog, untrained);
         double[] scores = validate(model, train, validation);
@@ -133,7 +143,12 @@ public final class SequenceTrainer {
         LOG.info(String.format(java.util.Locale.ROOT, "sequence model: epoch %d/%d, loss %.4f, validation HR@%d "
             + "%.4f nDCG@%d %.4f (best %.4f at epoch %d), %.1f s, at most %.0f s left", epoch, epochs, loss / steps,
             K, scores[0], K, scores[1], best, bestEpoch, seconds,
-            seconds * Math.min(epochs - epoch, patience - (epoch - bestEpoch))));
+            Math.max(0, Math.min(seconds * Math.min(epochs - epoch, patience - (epoch - bestEpoch)),
+                (deadline - System.nanoTime()) / 1e9))));
+      }
+      if (bestModel == null) {
+        throw new IllegalStateException("sequence model training diverged in its first epoch (the loss is not a "
+            + "number); lower sequence.learningRate (now " + learningRate + ").");
       }
       metrics.put("epochs", (double) epoch);
       metrics.put("best_epoch", (double) bestEpoch);
@@ -148,7 +163,7 @@ public final class SequenceTrainer {
   }
 
   /** One optimiser step on a batch of windows; returns its loss. */
-  private float step(SequenceNetwork net, Optimizer adam, List<int[]> batch, int items, Random rnd) {
+  private float step(SequenceNetwork net, Optimizer adam, List<int[]> batch, Negatives sampler, Random rnd) {
     int l = shape.length();
     long[] input = new long[batch.size() * l];
     long[] target = new long[batch.size() * l];
@@ -161,16 +176,11 @@ public final class SequenceTrainer {
         target[b * l + l - n + t] = w[t + 1] + 1L;
       }
     }
-    // As many negatives as items: every item is one, which makes the loss the full softmax.
-    long[] negative = new long[Math.min(negatives, items)];
-    for (int i = 0; i < negative.length; i++) {
-      negative[i] = negatives >= items ? i + 1 : 1 + rnd.nextInt(items);
-    }
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         loss = net.loss(m, m.create(input, new Shape(batch.size(), l)), m.create(target, new Shape(batch.size(), l)),
-            m.create(negative), dropout);
+            m.create(sampler.draw(rnd)), sampler.full() ? null : m.create(sampler.logQ()), dropout);
         gc.backward(loss);
       }
       for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {

@@ -91,7 +91,7 @@ class SequenceTrainerIT {
       train.put("u" + u, history);
       next.put("u" + u, (start + history.length) % items);
     }
-    SequenceTrainer trainer = new SequenceTrainer(TINY, 40, 5, 64, 0.01, 30, 0.1, 1, 42);
+    SequenceTrainer trainer = new SequenceTrainer(TINY, 40, 5, 10, 64, 0.01, 30, 0.1, 1, 42);
 
     SequenceTrainer.Trained trained = trainer.fit(catalog(items, 0, 2), null, train, next);
 

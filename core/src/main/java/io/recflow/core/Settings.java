@@ -141,14 +141,17 @@ public final class Settings {
       "Attention heads per block; sequence.dim must be divisible by it.");
   public static final ConfigKey<Integer> SEQUENCE_EPOCHS = ConfigKey.ofInt("sequence.epochs", 200, 1, 100_000,
       "Most passes over the training windows; training stops earlier when validation stops improving.");
-  public static final ConfigKey<Integer> SEQUENCE_PATIENCE = ConfigKey.ofInt("sequence.patience", 5, 1, 1000,
+  public static final ConfigKey<Integer> SEQUENCE_PATIENCE = ConfigKey.ofInt("sequence.patience", 10, 1, 1000,
       "Training stops after this many epochs without a better validation nDCG@10; the best epoch's weights are kept.");
-  public static final ConfigKey<Integer> SEQUENCE_BATCH = ConfigKey.ofInt("sequence.batchSize", 128, 1, 100_000,
+  public static final ConfigKey<Double> SEQUENCE_MAX_MINUTES = ConfigKey.ofDouble("sequence.maxMinutes", 5, 0.01,
+      10_000, "Training stops after the epoch that ends past this budget, keeping the best epoch so far.");
+  public static final ConfigKey<Integer> SEQUENCE_BATCH = ConfigKey.ofInt("sequence.batchSize", 32, 1, 100_000,
       "Training windows per optimiser step.");
   public static final ConfigKey<Double> SEQUENCE_LEARNING_RATE = ConfigKey.ofDouble("sequence.learningRate", 0.001,
       1e-6, 1, "Adam's learning rate.");
-  public static final ConfigKey<Integer> SEQUENCE_NEGATIVES = ConfigKey.ofInt("sequence.negatives", 256, 1,
-      1_000_000, "Items sampled (uniformly, shared by a batch) as the wrong answers of the softmax per step.");
+  public static final ConfigKey<Integer> SEQUENCE_NEGATIVES = ConfigKey.ofInt("sequence.negatives", 1024, 1,
+      1_000_000, "Items drawn (half by how often they are targets, half uniformly; shared by a batch) as the wrong "
+          + "answers of the softmax per step; as many as the catalog holds gives the full softmax.");
   public static final ConfigKey<Double> SEQUENCE_DROPOUT = ConfigKey.ofDouble("sequence.dropout", 0.2, 0, 0.9,
       "Dropout rate during training, after the input and each block's branches.");
   public static final ConfigKey<Integer> SEQUENCE_THREADS = ConfigKey.ofInt("sequence.threads", 0, 0, 1024,
