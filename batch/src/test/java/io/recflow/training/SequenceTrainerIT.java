@@ -100,6 +100,67 @@ class SequenceTrainerIT {
         SequenceTrainer.validate(trained.model(), train, next)[0], 1e-12, "the kept model is the best epoch's");
   }
 
+  /**
+   * Users stay within one of 10 categories of 20 items; item texts carry their category (a
+   * category direction plus noise). Two items per category never occur in training. After a
+   * history in category c, a held-out item of c must rank well above chance among all 200 items:
+   * only its text can place it, and only the text term of the item vectors can have learned how.
+   */
+  @Test
+  void itemsNobodyHasTouchedArePredictedFromTheirText() {
+    int categories = 10;
+    int perCategory = 20;
+    int items = categories * perCategory;
+    int dim = 16;
+    Random rnd = new Random(7);
+    float[][] direction = new float[categories][dim];
+    for (float[] d : direction) {
+      for (int j = 0; j < dim; j++) {
+        d[j] = (float) rnd.nextGaussian();
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    List<float[]> texts = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      ids.add("i" + i);
+      float[] t = new float[dim];
+      for (int j = 0; j < dim; j++) {
+        t[j] = direction[i / perCategory][j] + 0.3f * (float) rnd.nextGaussian();
+      }
+      texts.add(t);
+    }
+    ItemMatrix text = new ItemMatrix(ids, texts);
+    // Items c*20 + 18 and c*20 + 19 are held out: nobody's history holds them.
+    Map<String, int[]> train = new HashMap<>();
+    Map<String, Integer> next = new HashMap<>();
+    for (int u = 0; u < 400; u++) {
+      int c = rnd.nextInt(categories);
+      int[] history = new int[4 + rnd.nextInt(6)];
+      for (int s = 0; s < history.length; s++) {
+        history[s] = c * perCategory + rnd.nextInt(perCategory - 2);
+      }
+      train.put("u" + u, history);
+      next.put("u" + u, c * perCategory + rnd.nextInt(perCategory - 2));
+    }
+    SequenceTrainer trainer = new SequenceTrainer(TINY, 30, 5, 10, 32, 0.005, 50, 0.1, 1, 42);
+    SequenceModel withText = trainer.fit(text, text, train, next).model();
+
+    double hits = 0;
+    int cases = 0;
+    for (Map.Entry<String, int[]> e : train.entrySet()) {
+      int c = e.getValue()[0] / perCategory;
+      BitSet seen = new BitSet();
+      Arrays.stream(e.getValue()).forEach(seen::set);
+      int[] top = withText.items().topK(withText.query(e.getValue()), 10, seen::get);
+      for (int heldOut : new int[] {c * perCategory + 18, c * perCategory + 19}) {
+        cases++;
+        hits += Arrays.stream(top).anyMatch(r -> r == heldOut) ? 1 : 0;
+      }
+    }
+    double chance = 10.0 / items;
+    assertTrue(hits / cases > 4 * chance, "held-out items in the top 10: " + hits / cases + ", chance " + chance);
+  }
+
   /** The trainer's hidden state at the newest position, the history left-padded as in training. */
   private static float[] lastHidden(SequenceNetwork net, NDManager m, int[] history) {
     long[] ids = new long[TINY.length()];
