@@ -1,7 +1,5 @@
 package io.recflow.batch;
 
-import static org.apache.spark.sql.functions.lit;
-
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Models: {@code popularity}; {@code als}; {@code transitions}, the served co-visitation table
  * (which items followed the user's newest items in others' histories) ranked alone and topped up by
- * popularity, the strong simple baseline of sequential recommendation; and {@code served}, the
- * two-stage pipeline with a ranker trained on the training side only; and {@code sequence}, the
- * Transformer sequence model trained on the training side and stopped early on the validation items.
+ * popularity, the strong simple baseline of sequential recommendation; {@code sequence}, the
+ * Transformer sequence model trained on the training side and stopped early on the validation
+ * items; and {@code served}, the two-stage pipeline with a ranker trained on the training side only.
  */
 public final class NextItemEvaluator {
   public static final String PROTOCOL = "next-item";
