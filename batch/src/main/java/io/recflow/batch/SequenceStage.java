@@ -1,6 +1,7 @@
 package io.recflow.batch;
 
 import io.recflow.core.ItemMatrix;
+import io.recflow.core.RankingMetrics;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -104,12 +106,7 @@ final class SequenceStage {
     for (Map.Entry<String, Integer> e : validation.entrySet()) {
       BitSet seen = new BitSet();
       Arrays.stream(train.get(e.getKey())).forEach(seen::set);
-      int[] top = TopK.fromRanking(ranking, K, seen::get);
-      for (int i = 0; i < top.length; i++) {
-        if (top[i] == e.getValue()) {
-          ndcg += 1 / (Math.log(i + 2) / Math.log(2));
-        }
-      }
+      ndcg += RankingMetrics.score(TopK.fromRanking(ranking, K, seen::get), Set.of(e.getValue()), K).ndcg();
     }
     return validation.isEmpty() ? 0 : ndcg / validation.size();
   }

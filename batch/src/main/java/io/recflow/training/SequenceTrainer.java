@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.recflow.core.ItemMatrix;
+import io.recflow.core.RankingMetrics;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.sequence.SequenceModel;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -221,13 +223,9 @@ public final class SequenceTrainer {
       for (int r : history) {
         seen.set(r);
       }
-      int[] top = model.items().topK(query, K, seen::get);
-      for (int i = 0; i < top.length; i++) {
-        if (top[i] == e.getValue()) {
-          hits++;
-          ndcg += 1 / (Math.log(i + 2) / Math.log(2));
-        }
-      }
+      RankingMetrics.Scores s = RankingMetrics.score(model.items().topK(query, K, seen::get), Set.of(e.getValue()), K);
+      hits += s.recall();
+      ndcg += s.ndcg();
     }
     return users == 0 ? new double[] {0, 0} : new double[] {hits / users, ndcg / users};
   }
