@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's demo, as a person runs it (bin/recflow demo), on the bundled MovieLens data: the
  * nightly job, the streaming job and the server start, user 1's recommendations are shown, their
- * ratings are posted, and the recommendations shown after follow them. Text embeddings are off to
- * keep the test to a few minutes; everything else is the real path.
+ * ratings are posted, and the recommendations shown after follow them. Text embeddings are off and
+ * the sequence model trains for half a minute at most, to keep the test to a few minutes; everything
+ * else is the real path.
  */
 class DemoIT {
   @TempDir
@@ -33,7 +34,7 @@ class DemoIT {
     Path log = tmp.resolve("demo.log");
     Process demo = new ProcessBuilder("../bin/recflow", "demo", "--no-wait", "--port", Integer.toString(port),
         "--set", "recflow.warehouse=" + tmp.resolve("warehouse"), "--set", "serve.snapshotDir=" + tmp.resolve("snap"),
-        "--set", "embedding.enabled=false", "--set", "eval.protocols=stratified")
+        "--set", "embedding.enabled=false", "--set", "eval.protocols=stratified", "--set", "sequence.maxMinutes=0.5")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean ended = demo.waitFor(12, TimeUnit.MINUTES);
     String out = Files.readString(log);
