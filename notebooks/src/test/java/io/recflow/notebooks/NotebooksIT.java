@@ -40,7 +40,7 @@ class NotebooksIT {
     for (String rank : List.of("8", "16")) {
       recflow("batch", "--input", data.toString(), "--format", "csv", "--conf", "../conf/local.properties",
           "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]", "--set", "als.rank=" + rank,
-          "--set", "eval.protocols=stratified,chronological,cold-items");
+          "--set", "eval.protocols=stratified,chronological,cold-items", "--set", "eval.coldSplits=1");
     }
     env = Map.of("JUPYTER_DATA_DIR", root.resolve("jupyter").toString(), "RECFLOW_WAREHOUSE", warehouse.toString());
     String installed = run(env, 5, "./install-kernel.sh");
