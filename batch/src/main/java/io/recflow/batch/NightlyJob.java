@@ -24,6 +24,7 @@ import io.recflow.ingest.Input;
 import io.recflow.publish.Gate;
 import io.recflow.publish.ModelRegistry;
 import io.recflow.ranking.RankingPipeline;
+import io.recflow.sequence.SequenceModel;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.Warehouse;
 import io.recflow.training.AlsTrainer;
@@ -109,16 +110,20 @@ public final class NightlyJob {
       log.run("neighbors", () -> writeNeighbors(allItemFactors, embeddings, version),
           n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by cf"
               + (embeddings == null ? ")" : " and by content)"));
-      log.run("rank", () -> writeRanking(interactions, embeddings, version, now),
+      // The ranker's time split: its features, and the sequence model behind one of them, see only
+      // the interactions before the cutoff; its labels are those after it.
+      Splits.Split rankSplit = Splits.byTime(interactions, config.get(Settings.RANKER_HOLDOUT));
+      SequenceModel sequence = !config.get(Settings.SEQUENCE_ENABLED) ? null
+          : log.run("sequence", () -> new SequenceStage(warehouse, config).run(rankSplit.train(),
+              allItemFactors.select(Col.ID, Col.VECTOR), embeddings, version, now),
+              r -> (r.beatsPopularity() ? Status.PUBLISHED : Status.REJECTED)
+                  + " (validation nDCG@10 against popularity's): " + r.metrics()).usable();
+      log.run("rank", () -> writeRanking(interactions, rankSplit, embeddings, sequence, version, now),
           t -> "item stats, co-visitation and " + (t.model() == null ? "no ranker (fewer than "
               + RankerTrainer.MIN_LISTS + " labelled lists after the time split): " + t.metrics()
               : "a ranker trained on a time split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
               : Status.REJECTED + " (it does not beat the ALS order)")));
-      if (config.get(Settings.SEQUENCE_ENABLED)) {
-        log.run("sequence", () -> new SequenceStage(warehouse, config).run(interactions,
-            allItemFactors.select(Col.ID, Col.VECTOR), embeddings, version, now),
-            r -> r.status() + " (validation nDCG@10 against popularity's): " + r.metrics());
-      }
+      rankSplit.train().unpersist();
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
       List<EvalResult> results = new ArrayList<>();
       for (String protocol : protocols) {
@@ -187,17 +192,15 @@ public final class NightlyJob {
    * interaction, and the ranker, trained on a time split (features before the cutoff, labels after)
    * and stored as published only when it beats the ALS order on its cross-validation lists.
    */
-  private RankerTrainer.Trained writeRanking(Dataset<Row> interactions, Dataset<Row> embeddings, long version,
-                                             Timestamp now) {
+  private RankerTrainer.Trained writeRanking(Dataset<Row> interactions, Splits.Split split, Dataset<Row> embeddings,
+                                             SequenceModel sequence, long version, Timestamp now) {
     RankingInputs inputs = RankingInputs.from(config);
     long newest = RankingInputs.newestMillis(interactions);
     writeVersioned(Tables.ITEM_STATS, inputs.itemStats(interactions, newest), version);
     writeVersioned(Tables.CO_VISITATION, CoVisitationCounts.compute(interactions,
         config.get(Settings.COVISIT_HALF_LIFE_DAYS)), version);
-    Splits.Split split = Splits.byTime(interactions, config.get(Settings.RANKER_HOLDOUT));
     RankerTrainer.Trained trained = RankerTrainer.from(config).fit(split.train(), split.test(), embeddings,
-        RankingPipeline.from(config));
-    split.train().unpersist();
+        sequence, RankingPipeline.from(config));
     if (trained.model() == null) {
       return trained;
     }

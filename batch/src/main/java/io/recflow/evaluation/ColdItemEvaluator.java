@@ -236,7 +236,7 @@ public final class ColdItemEvaluator {
     ServedModel model = served.fit(ServedModel.Recipe.NIGHTLY, train, embeddings, splitSeed);
     long now = RankingInputs.newestMillis(train);
     ItemSignals signals = served.inputs().items(train, catalog, RankingInputs.alignedEmbeddings(embeddings, catalog),
-        now);
+        model.sequence(), now);
     Map<String, UserSignals> signalsOf = RankingInputs.users(train, relevant.keySet(), users, catalog, now);
     MetricSummary summary = new MetricSummary(k, catalog.size(), i -> Set.of());
     relevant.forEach((user, rel) -> summary.add(model.rank(signalsOf.get(user), signals, k), rel));

@@ -117,7 +117,8 @@ public final class Evaluator {
     ordered.sort(null);
     ServedModel servedModel = served == null ? null : served.fit(split.protocol(), split.train(), embeddings, seed);
     long now = RankingInputs.newestMillis(split.train());
-    ItemSignals signals = served == null ? null : served.inputs().items(split.train(), items, content, now);
+    ItemSignals signals = served == null ? null
+        : served.inputs().items(split.train(), items, content, servedModel.sequence(), now);
     Map<String, UserSignals> userSignals = served == null ? Map.of()
         : RankingInputs.users(split.train(), ordered, userVectors, items, now);
     for (String user : ordered) {

@@ -104,11 +104,13 @@ public final class NextItemEvaluator {
     Map<String, float[]> vectors = foldedIn(context, users, items);
     Map<String, UserSignals> signals = RankingInputs.users(context, users, vectors, items, now);
     ItemMatrix text = embeddings == null ? null : RankingInputs.alignedEmbeddings(embeddings, items);
-    ItemSignals itemSignals = inputs.items(train, items, text, now);
     SequenceModel sequenceModel = sequence == null ? null : trainSequence(split, items, text);
     Map<String, int[]> histories = sequenceModel == null ? Map.of() : Sequences.of(context, items);
     int[] popular = Evaluator.popularityRanking(train, items);
     ServedModel model = served == null ? null : served.fit(ServedModel.Recipe.NIGHTLY, train, embeddings, seed);
+    // With the served model's own sequence model, trained before its ranker's cutoff as the nightly
+    // job's is (the transitions baseline reads only the co-visitation).
+    ItemSignals itemSignals = inputs.items(train, items, text, model == null ? null : model.sequence(), now);
     split.train().unpersist();
 
     Map<String, MetricSummary> summaries = new LinkedHashMap<>();

@@ -1,18 +1,25 @@
 package io.recflow.evaluation;
 
+import io.recflow.core.ItemMatrix;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.core.Tables.Col;
 import io.recflow.ranking.Candidate;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.RankingPipeline;
+import io.recflow.ranking.SequenceSource;
 import io.recflow.ranking.UserSignals;
+import io.recflow.sequence.SequenceModel;
 import io.recflow.training.RankerTrainer;
 import io.recflow.training.RankingInputs;
+import io.recflow.training.SequenceFit;
+import io.recflow.training.SequenceTrainer;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,26 +30,34 @@ import org.slf4j.LoggerFactory;
  * from each user's newest interactions within it), never on the test side.
  */
 public final class ServedModel {
-  /** How a served model is built: the pipeline, its inputs, the ranker's training and exploration. */
-  public record Recipe(RankingPipeline pipeline, RankingInputs inputs, RankerTrainer trainer, Exploration exploration,
-                       double labelShare) {
+  /**
+   * How a served model is built: the pipeline, its inputs, the ranker's training, the sequence
+   * model's training (null when the run has none) and exploration.
+   */
+  public record Recipe(RankingPipeline pipeline, RankingInputs inputs, RankerTrainer trainer,
+                       SequenceTrainer sequence, Exploration exploration, double labelShare) {
     /** The protocol name under which {@link #fit} trains as the nightly job does: on a time split. */
     public static final String NIGHTLY = "time";
 
     public static Recipe from(RecflowConfig c) {
-      return new Recipe(RankingPipeline.from(c), RankingInputs.from(c), RankerTrainer.from(c), Exploration.from(c),
-          c.get(Settings.RANKER_HOLDOUT));
+      RankingPipeline pipeline = RankingPipeline.from(c);
+      boolean sequence = c.get(Settings.SEQUENCE_ENABLED)
+          && pipeline.sources().stream().anyMatch(s -> s.name().equals(SequenceSource.NAME));
+      return new Recipe(pipeline, RankingInputs.from(c), RankerTrainer.from(c),
+          sequence ? SequenceTrainer.from(c) : null, Exploration.from(c), c.get(Settings.RANKER_HOLDOUT));
     }
 
     /**
-     * Trains the ranker on the training side of a {@code protocol} split alone, labelled by a
-     * validation split carved from it the same way, or, for {@link #NIGHTLY}, by the newest
-     * interactions as the nightly job trains it; {@code embeddings} (item_id, vector) may be null.
+     * Trains the ranker (and the sequence model behind one of its features) on the training side of
+     * a {@code protocol} split alone, labelled by a validation split carved from it the same way, or,
+     * for {@link #NIGHTLY}, by the newest interactions as the nightly job trains it;
+     * {@code embeddings} (item_id, vector) may be null.
      */
     public ServedModel fit(String protocol, Dataset<Row> train, Dataset<Row> embeddings, int seed) {
       Splits.Split inner = protocol.equals(NIGHTLY) ? Splits.byTime(train, labelShare)
           : Splits.validation(protocol, train, seed);
-      RankerTrainer.Trained trained = trainer.fit(inner.train(), inner.test(), embeddings, pipeline);
+      SequenceModel model = sequence == null ? null : fitSequence(inner.train(), embeddings);
+      RankerTrainer.Trained trained = trainer.fit(inner.train(), inner.test(), embeddings, model, pipeline);
       inner.train().unpersist();
       LOG.info("ranker trained on the training side: {}; {}", trained.metrics(),
           trained.beatsAlsOrder() ? "used" : "not used (it does not beat the ALS order)");
@@ -50,7 +65,22 @@ public final class ServedModel {
       Ranker ranker = trained.beatsAlsOrder()
           ? Ranker.trained(trained.model(), trained.features(), pipeline.features(),
               trained.metrics().get(Ranker.PRIOR_CONTENT_WEIGHT)) : Ranker.ALS_ORDER;
-      return new ServedModel(this, ranker, trained);
+      return new ServedModel(this, ranker, trained, model);
+    }
+
+    /** The sequence model of the ranker's side, over every item it or the embeddings name; null if it loses to popularity. */
+    private SequenceModel fitSequence(Dataset<Row> before, Dataset<Row> embeddings) {
+      Dataset<Row> ids = before.select(Col.ITEM_ID);
+      if (embeddings != null) {
+        ids = ids.union(embeddings.select(Col.ITEM_ID));
+      }
+      List<String> catalogIds = ids.distinct().orderBy(Col.ITEM_ID).as(Encoders.STRING()).collectAsList();
+      ItemMatrix catalog = new ItemMatrix(catalogIds, java.util.Collections.nCopies(catalogIds.size(), new float[0]));
+      SequenceFit.Result fit = SequenceFit.of(sequence, before, catalog,
+          embeddings == null ? null : RankingInputs.alignedEmbeddings(embeddings, catalog));
+      LOG.info("sequence model trained on the ranker's side: {}; {}", fit.metrics(),
+          fit.beatsPopularity() ? "used" : "not used (it does not beat popularity)");
+      return fit.usable();
     }
   }
 
@@ -58,11 +88,18 @@ public final class ServedModel {
   private final Recipe recipe;
   private final Ranker ranker;
   private final RankerTrainer.Trained trained;
+  private final SequenceModel sequence;
 
-  private ServedModel(Recipe recipe, Ranker ranker, RankerTrainer.Trained trained) {
+  private ServedModel(Recipe recipe, Ranker ranker, RankerTrainer.Trained trained, SequenceModel sequence) {
     this.recipe = recipe;
     this.ranker = ranker;
     this.trained = trained;
+    this.sequence = sequence;
+  }
+
+  /** The sequence model this served model ranks with (pass it to the item signals), or null. */
+  public SequenceModel sequence() {
+    return sequence;
   }
 
   /** The user's first page of {@code k} items, as the server would list them. */

@@ -18,6 +18,7 @@ import io.recflow.ranking.Ranker;
 import io.recflow.ranking.TreeEnsemble;
 import io.recflow.ranking.RankingPipeline;
 import io.recflow.ranking.UserSignals;
+import io.recflow.sequence.SequenceModel;
 import io.recflow.spark.Vectors;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,8 +101,10 @@ public final class RankerTrainer {
    * @param before interactions the features are computed from
    * @param after interactions after the cutoff: the labels
    * @param embeddings item_id, vector text embeddings, or null
+   * @param sequence the sequence model trained on {@code before} alone (any item order), or null
    */
-  public Trained fit(Dataset<Row> before, Dataset<Row> after, Dataset<Row> embeddings, RankingPipeline pipeline) {
+  public Trained fit(Dataset<Row> before, Dataset<Row> after, Dataset<Row> embeddings, SequenceModel sequence,
+                     RankingPipeline pipeline) {
     AlsTrainer.Factors factors = AlsTrainer.train(before, als);
     // The catalog as the server holds it: items nobody touched before the cutoff are placed by their
     // text, so the lists can hold new items and the labels can teach the ranker when one deserves a place.
@@ -118,7 +121,7 @@ public final class RankerTrainer {
     }
     long now = RankingInputs.newestMillis(before);
     ItemSignals signals = inputs.items(before, items,
-        embeddings == null ? null : RankingInputs.alignedEmbeddings(embeddings, items), now);
+        embeddings == null ? null : RankingInputs.alignedEmbeddings(embeddings, items), sequence, now);
     Map<String, UserSignals> users = RankingInputs.users(before, vectors.keySet(), vectors, items, now);
     Map<String, Set<Integer>> labels = new HashMap<>();
     for (Row r : after.select(Col.USER_ID, Col.ITEM_ID).collectAsList()) {

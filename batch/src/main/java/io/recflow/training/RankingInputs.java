@@ -18,11 +18,13 @@ import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.Trending;
 import io.recflow.ranking.UserSignals;
+import io.recflow.sequence.SequenceModel;
 import io.recflow.spark.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +74,12 @@ public final class RankingInputs {
         min(col(Col.TS)).as(Col.FIRST_SEEN));
   }
 
-  /** Every item of {@code factors} described as of {@code nowMillis}; {@code embeddings} may be null. */
-  public ItemSignals items(Dataset<Row> interactions, ItemMatrix factors, ItemMatrix embeddings, long nowMillis) {
+  /**
+   * Every item of {@code factors} described as of {@code nowMillis}; {@code embeddings} and
+   * {@code sequence} (a sequence model over any catalog order, aligned here) may be null.
+   */
+  public ItemSignals items(Dataset<Row> interactions, ItemMatrix factors, ItemMatrix embeddings,
+                           SequenceModel sequence, long nowMillis) {
     int n = factors.size();
     float[] popularity = new float[n];
     float[] recent = new float[n];
@@ -99,7 +105,8 @@ public final class RankingInputs {
         .select(col(Col.ITEM_ID), unix_millis(col(Col.TS))).collectAsList()) {
       trending.add(factors.row(r.getString(0)), r.getLong(1));
     }
-    return ItemSignals.builder(factors).embeddings(embeddings, null).popularity(popularity, recent)
+    return ItemSignals.builder(factors).embeddings(embeddings, null)
+        .sequence(sequence == null ? null : sequence.alignedTo(factors), null).popularity(popularity, recent)
         .history(count, first).coVisitation(covis.build()).trending(trending).build();
   }
 
@@ -140,8 +147,11 @@ public final class RankingInputs {
         }
       }
     }
+    // The sequence model's order: oldest first, ties by item id, as Sequences reads histories.
+    sorted.sort(Comparator.<Row>comparingLong(r -> r.getLong(3)).thenComparing(r -> r.getString(1)));
+    int[] sequence = sorted.stream().mapToInt(r -> factors.row(r.getString(1))).filter(row -> row >= 0).toArray();
     return new UserSignals(vector, recent.stream().mapToInt(Integer::intValue).toArray(),
-        when.stream().mapToLong(Long::longValue).toArray(), seen, rows.size(), nowMillis);
+        when.stream().mapToLong(Long::longValue).toArray(), sequence, seen, rows.size(), nowMillis);
   }
 
   /** Unit-length embeddings in the row order of {@code factors}; an item without one gets the zero vector. */

@@ -90,10 +90,11 @@ public final class Settings {
 
   // The two-stage ranking (candidate sources, ranker, exploration): the same for the server and the evaluator.
   public static final ConfigKey<String> RANKING_SOURCES = ConfigKey.ofString("ranking.sources",
-      "als,content,co-visitation,fresh,trending,popular", "Candidate sources of the ranking, comma-separated; a ranker "
+      "als,content,co-visitation,sequence,fresh,trending,popular", "Candidate sources of the ranking, comma-separated; a ranker "
           + "trained with other sources is not used (the ALS order ranks instead).");
   public static final ConfigKey<Integer> RANKING_PER_SOURCE = ConfigKey.ofInt("ranking.candidatesPerSource", 100, 1,
-      10_000, "Candidates each source (als, content, co-visitation, fresh, trending, popular) retrieves per request.");
+      10_000, "Candidates each source (als, content, co-visitation, sequence, fresh, trending, popular) retrieves per "
+          + "request.");
   public static final ConfigKey<Integer> FRESH_MAX_INTERACTIONS = ConfigKey.ofInt("ranking.fresh.maxInteractions", 1,
       0, 1_000_000, "Items with fewer interactions than this are fresh (candidates of the fresh source and of exploration); 1 means "
           + "items nobody has touched. Items with a few interactions have learned factors and compete in the ranker.");

@@ -17,7 +17,7 @@ public final class Features {
   /** The features every ranking has, whatever its sources. */
   public static final List<String> COMMON = List.of("als_dot", "content_profile", "content_last", "covis_recent",
       "popularity", "popularity_recent", "trending", "item_age_days", "item_interactions", "user_history",
-      "user_idle_hours", "als_dot_z", "content_profile_z");
+      "user_idle_hours", "als_dot_z", "content_profile_z", "sequence_dot");
   /** Features standardised over the user's candidates: position within this list, whatever the user's scale. */
   private static final int[][] STANDARDISED = {{COMMON.indexOf("als_dot"), COMMON.indexOf("als_dot_z")},
       {COMMON.indexOf("content_profile"), COMMON.indexOf("content_profile_z")}};
@@ -53,6 +53,7 @@ public final class Features {
     private final float[] last;
     private final Map<Integer, Double> coVisits;
     private final float[] trending;
+    private final float[] sequenceQuery;
 
     private Extractor(UserSignals user, ItemSignals items) {
       this.user = user;
@@ -62,6 +63,7 @@ public final class Features {
       this.last = items.embeddings() == null || recent.length == 0 ? null : row(items.embeddings(), recent[0]);
       this.coVisits = CoVisitationSource.scores(user, items);
       this.trending = items.trending().scores(user.nowMillis());
+      this.sequenceQuery = user.sequenceQuery(items.sequence());
     }
 
     /**
@@ -117,8 +119,10 @@ public final class Features {
       f[i++] = items.interactionPercentile(row);
       f[i++] = (float) Math.log1p(user.historyLength());
       long lastEvent = user.lastEventMillis();
-      f[i] = lastEvent == Long.MIN_VALUE ? Float.NaN : (float) ((user.nowMillis() - lastEvent) / 3_600_000.0);
-      return f; // the standardised features are filled in over the whole list
+      f[i++] = lastEvent == Long.MIN_VALUE ? Float.NaN : (float) ((user.nowMillis() - lastEvent) / 3_600_000.0);
+      i += STANDARDISED.length; // filled in over the whole list
+      f[i] = sequenceQuery == null ? Float.NaN : (float) items.sequence().items().score(sequenceQuery, row);
+      return f;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.recflow.ranking;
 
 import io.recflow.core.ItemMatrix;
+import io.recflow.sequence.SequenceModel;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Objects;
@@ -8,8 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Everything the ranking knows about the items at one moment, indexed by the rows of the ALS item
- * matrix: factors and text embeddings (each with its search), all-time and recent popularity,
- * interaction counts, when each item was first seen, co-visitation, live trending, exposures, and
+ * matrix: factors, text embeddings and the sequence model's item vectors (each with its search),
+ * all-time and recent popularity, interaction counts, when each item was first seen, co-visitation, live trending, exposures, and
  * which items may not be served. The nightly job's evaluator fills it from a training split, the
  * server from its snapshot; the pipeline reads nothing else about items.
  */
@@ -18,6 +19,8 @@ public final class ItemSignals {
   private final VectorSearch factorSearch;
   private final ItemMatrix embeddings;
   private final VectorSearch embeddingSearch;
+  private final SequenceModel sequence;
+  private final VectorSearch sequenceSearch;
   private final float[] popularity;
   private final float[] recentPopularity;
   private final int[] interactions;
@@ -41,6 +44,13 @@ public final class ItemSignals {
       throw new IllegalArgumentException("embeddings have " + embeddings.size() + " rows, factors " + n);
     }
     this.embeddingSearch = embeddings == null ? null : b.embeddingSearch != null ? b.embeddingSearch : embeddings::topK;
+    this.sequence = b.sequence;
+    if (sequence != null && sequence.items().size() != n) {
+      throw new IllegalArgumentException("the sequence model has " + sequence.items().size() + " item rows, factors "
+          + n + "; align it to the factors first (SequenceModel.alignedTo)");
+    }
+    this.sequenceSearch = sequence == null ? null : b.sequenceSearch != null ? b.sequenceSearch
+        : sequence.items()::topK;
     this.popularity = sized(b.popularity, n, "popularity");
     this.recentPopularity = sized(b.recentPopularity, n, "recentPopularity");
     this.interactions = b.interactions != null ? b.interactions : new int[n];
@@ -126,6 +136,8 @@ public final class ItemSignals {
     private VectorSearch factorSearch;
     private ItemMatrix embeddings;
     private VectorSearch embeddingSearch;
+    private SequenceModel sequence;
+    private VectorSearch sequenceSearch;
     private float[] popularity;
     private float[] recentPopularity;
     private int[] interactions;
@@ -149,6 +161,16 @@ public final class ItemSignals {
     public Builder embeddings(ItemMatrix e, VectorSearch search) {
       this.embeddings = e;
       this.embeddingSearch = search;
+      return this;
+    }
+
+    /**
+     * The sequence model, its item rows aligned with the factors, and its search (exact over its
+     * item vectors when null).
+     */
+    public Builder sequence(SequenceModel m, VectorSearch search) {
+      this.sequence = m;
+      this.sequenceSearch = search;
       return this;
     }
 
@@ -212,6 +234,15 @@ public final class ItemSignals {
 
   public VectorSearch embeddingSearch() {
     return embeddingSearch;
+  }
+
+  /** The sequence model, row-aligned with the factors, or null when there is none to use. */
+  public SequenceModel sequence() {
+    return sequence;
+  }
+
+  public VectorSearch sequenceSearch() {
+    return sequenceSearch;
   }
 
   public float popularity(int row) {

@@ -16,18 +16,32 @@ import java.util.List;
  */
 public final class Ranker {
   /** Orders by the ALS score; what the server falls back to without a usable trained ranker. */
-  public static final Ranker ALS_ORDER = new Ranker(null, List.of(), 0);
+  public static final Ranker ALS_ORDER = new Ranker(null, List.of(), 0, -1);
   /** The key of the prior's content weight among a stored ranker's metrics. */
   public static final String PRIOR_CONTENT_WEIGHT = "prior_content_weight";
 
   private final TreeEnsemble model;
   private final List<String> featureNames;
   private final double contentWeight;
+  private final int orderBy;
 
-  private Ranker(TreeEnsemble model, List<String> featureNames, double contentWeight) {
+  private Ranker(TreeEnsemble model, List<String> featureNames, double contentWeight, int orderBy) {
     this.model = model;
     this.featureNames = List.copyOf(featureNames);
     this.contentWeight = contentWeight;
+    this.orderBy = orderBy;
+  }
+
+  /**
+   * Orders by one feature of {@code features} alone, highest first, a missing value last: one
+   * signal served on its own, for comparisons and experiments (e.g. {@code sequence:score}).
+   */
+  public static Ranker byFeature(String name, Features features) {
+    int index = features.names().indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("no feature " + name + " among " + features.names());
+    }
+    return new Ranker(null, List.of(), 0, index);
   }
 
   /**
@@ -52,7 +66,7 @@ public final class Ranker {
       throw new IllegalArgumentException("the ranker model reads " + model.featureCount() + " features but "
           + trainedOn.size() + " are named; the stored model and its feature list do not belong together.");
     }
-    return new Ranker(model, trainedOn, contentWeight);
+    return new Ranker(model, trainedOn, contentWeight, -1);
   }
 
   /** Whether this is a trained model rather than the ALS-order fallback. */
@@ -64,6 +78,9 @@ public final class Ranker {
   public double score(float[] features) {
     if (model != null) {
       return prior(features, contentWeight) + model.score(features);
+    }
+    if (orderBy >= 0) {
+      return Float.isNaN(features[orderBy]) ? Double.NEGATIVE_INFINITY : features[orderBy];
     }
     int common = features.length - Features.COMMON.size();
     float als = features[common + ALS_DOT];

@@ -41,10 +41,10 @@ public final class RankingPipeline {
     this.freshIndex = fresh;
   }
 
-  /** The six standard sources: als, content, co-visitation, fresh, trending, popular. */
+  /** The seven standard sources: als, content, co-visitation, sequence, fresh, trending, popular. */
   public static RankingPipeline standard(FreshSource fresh, int perSource) {
-    return new RankingPipeline(List.of(new AlsSource(), new ContentSource(), new CoVisitationSource(), fresh,
-        new TrendingSource(), new PopularSource()), perSource);
+    return new RankingPipeline(List.of(new AlsSource(), new ContentSource(), new CoVisitationSource(),
+        new SequenceSource(), fresh, new TrendingSource(), new PopularSource()), perSource);
   }
 
   /** The pipeline of a run's settings: the sources ranking.sources names, in the standard order. */

@@ -1,13 +1,15 @@
 package io.recflow.ranking;
 
 import io.recflow.core.ItemMatrix;
+import io.recflow.sequence.SequenceModel;
 import java.util.BitSet;
 
 /**
  * What the ranking knows about one user at request time: their ALS vector (live, nightly or folded
- * in; null when there is none), their positive items newest first with when each happened, the
- * rows they have interacted with at all, and the clock. The content profile, a recency-weighted
- * mean of their newest items' text embeddings, is computed here once per request.
+ * in; null when there is none), their positive items newest first with when each happened, every
+ * item they interacted with in order (the sequence model's input), the rows they have interacted
+ * with at all, and the clock. The content profile, a recency-weighted mean of their newest items'
+ * text embeddings, and the sequence model's query are computed here once per request.
  */
 public final class UserSignals {
   /** Newest items that make up the content profile and the co-visitation lookup. */
@@ -18,28 +20,34 @@ public final class UserSignals {
   private final float[] vector;
   private final int[] recentRows;
   private final long[] recentMillis;
+  private final int[] sequence;
   private final BitSet seen;
   private final int historyLength;
   private final long nowMillis;
   private float[] profile;
   private boolean profiled;
+  private float[] query;
+  private SequenceModel queried;
 
   /**
    * @param vector the user's ALS vector, or null
    * @param recentRows positive items, newest first (at most {@link #PROFILE_ITEMS} are used)
    * @param recentMillis when each of {@code recentRows} happened
+   * @param sequence every item interacted with, positive or not, oldest first (by time, then item
+   *     id); the sequence model reads its newest ones
    * @param seen every row the user interacted with, positive or not
    * @param historyLength how many items the user interacted with
    * @param nowMillis the request's clock
    */
-  public UserSignals(float[] vector, int[] recentRows, long[] recentMillis, BitSet seen, int historyLength,
-                     long nowMillis) {
+  public UserSignals(float[] vector, int[] recentRows, long[] recentMillis, int[] sequence, BitSet seen,
+                     int historyLength, long nowMillis) {
     if (recentRows.length != recentMillis.length) {
       throw new IllegalArgumentException(recentRows.length + " recent items but " + recentMillis.length + " times");
     }
     this.vector = vector;
     this.recentRows = recentRows;
     this.recentMillis = recentMillis;
+    this.sequence = sequence;
     this.seen = seen;
     this.historyLength = historyLength;
     this.nowMillis = nowMillis;
@@ -51,6 +59,26 @@ public final class UserSignals {
 
   public int[] recentRows() {
     return recentRows;
+  }
+
+  /** Every item the user interacted with, oldest first. */
+  public int[] sequence() {
+    return sequence;
+  }
+
+  /**
+   * The sequence model's next-item query for this user (computed once, for the first model asked),
+   * or null without a model or a history.
+   */
+  public float[] sequenceQuery(SequenceModel model) {
+    if (model == null) {
+      return null;
+    }
+    if (queried != model) {
+      queried = model;
+      query = model.query(sequence);
+    }
+    return query;
   }
 
   /** When the user's newest positive item happened; Long.MIN_VALUE without one. */

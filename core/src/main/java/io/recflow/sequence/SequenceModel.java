@@ -1,6 +1,9 @@
 package io.recflow.sequence;
 
 import io.recflow.core.ItemMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +66,23 @@ public final class SequenceModel {
   /** The item vectors the query is scored against, one row per item. */
   public ItemMatrix items() {
     return items;
+  }
+
+  /**
+   * This model over another catalog's rows: row r holds the vector of {@code catalog.id(r)}, or
+   * zeros for an item this model does not know (it then scores 0 and, as a history item, adds only
+   * its position). Lets the ranking index every item signal by the same rows.
+   */
+  public SequenceModel alignedTo(ItemMatrix catalog) {
+    int d = params.dim();
+    List<String> ids = new ArrayList<>(catalog.size());
+    List<float[]> vectors = new ArrayList<>(catalog.size());
+    for (int r = 0; r < catalog.size(); r++) {
+      ids.add(catalog.id(r));
+      int own = items.row(catalog.id(r));
+      vectors.add(own < 0 ? new float[d] : Arrays.copyOfRange(items.values(), own * d, (own + 1) * d));
+    }
+    return new SequenceModel(params, new ItemMatrix(ids, vectors), tensors);
   }
 
   /**

@@ -76,7 +76,8 @@ class RankingPipelineTest {
     BitSet seen = new BitSet();
     seen.set(1);
     seen.set(2);
-    return new UserSignals(new float[] {1f, 0f}, new int[] {1, 2}, new long[] {NOW - 1000, NOW - 2000}, seen, 2, NOW);
+    return new UserSignals(new float[] {1f, 0f}, new int[] {1, 2}, new long[] {NOW - 1000, NOW - 2000}, new int[] {2, 1},
+        seen, 2, NOW);
   }
 
   private static Set<Integer> from(List<Candidate> candidates, int source) {
@@ -89,12 +90,13 @@ class RankingPipelineTest {
     UserSignals user = user(items);
     List<Candidate> c = PIPELINE.retrieve(user, items, 5, ListRules.top(5).skip(user, items));
     List<String> names = PIPELINE.sources().stream().map(CandidateSource::name).toList();
-    assertEquals(List.of("als", "content", "co-visitation", "fresh", "trending", "popular"), names);
+    assertEquals(List.of("als", "content", "co-visitation", "sequence", "fresh", "trending", "popular"), names);
     assertEquals(Set.of(0, 5, 6, 7, 8), from(c, 0), "als: the best unseen, servable items along the vector");
     assertTrue(from(c, 2).containsAll(Set.of(15, 16)), "co-visitation: what followed items 1 and 2");
-    assertTrue(from(c, 3).stream().allMatch(r -> r >= 20), "fresh: only items without interactions");
-    assertEquals(Set.of(17), from(c, 4), "trending");
-    assertTrue(from(c, 5).contains(18), "popular");
+    assertTrue(from(c, 3).isEmpty(), "sequence: nothing without a sequence model");
+    assertTrue(from(c, 4).stream().allMatch(r -> r >= 20), "fresh: only items without interactions");
+    assertEquals(Set.of(17), from(c, 5), "trending");
+    assertTrue(from(c, 6).contains(18), "popular");
     assertFalse(from(c, 1).isEmpty(), "content");
     for (Candidate x : c) {
       assertFalse(Set.of(1, 2, 3, 4).contains(x.row()), "seen, unavailable or expired item retrieved: " + x.row());
@@ -170,7 +172,7 @@ class RankingPipelineTest {
     assertEquals(List.of("als:score", "als:rank", "fresh:score", "fresh:rank"),
         RankingPipeline.from(two).features().names().subList(0, 4));
     ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
-        RankingPipeline.from(RecflowConfig.defaults().with(java.util.Map.of("ranking.sources", "als,sequence"))));
-    assertTrue(e.getMessage().contains("'sequence'") && e.getMessage().contains("co-visitation"), e.getMessage());
+        RankingPipeline.from(RecflowConfig.defaults().with(java.util.Map.of("ranking.sources", "als,transformer"))));
+    assertTrue(e.getMessage().contains("'transformer'") && e.getMessage().contains("co-visitation"), e.getMessage());
   }
 }

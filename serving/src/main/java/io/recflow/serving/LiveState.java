@@ -36,6 +36,12 @@ final class LiveState {
       List.of(Col.USER_ID, Col.MODEL_VERSION, Col.VECTOR, Col.WRITTEN_AT, Col.LAST_EVENT_TS);
   /** A vector waits at most this long for its events, in case they reach the warehouse another way. */
   private static final long MAX_WAIT_MILLIS = 30_000;
+  /**
+   * How long an event's id is remembered after the user's newest event: an event posted here is
+   * applied at once and comes back through the events table later, minutes at most, and must not be
+   * counted again.
+   */
+  private static final long POSTED_DEDUP_MILLIS = 24 * 3_600_000L;
 
   private record Live(float[] vector, long writtenAt, long lastEventMillis, long seenAtMillis) {}
 
@@ -102,12 +108,7 @@ final class LiveState {
         snapshot.signals().trending().add(snapshot.items().row(e.itemId()), e.tsMillis());
       });
       for (Map.Entry<String, List<Event>> e : byUser.entrySet()) {
-        // A copy, changed and then published whole: a request never sees a history half updated.
-        InterestState state = history(e.getKey()).map(s -> InterestState.fromBytes(s.toBytes()))
-            .orElseGet(InterestState::new);
-        e.getValue().sort(InterestState.ORDER);
-        e.getValue().forEach(ev -> state.add(ev, snapshot.weighting(), 0));
-        histories.put(e.getKey(), state);
+        apply(e.getKey(), e.getValue());
       }
       eventsVersion = latestEvents;
       LOG.debug("events {}..{}: {} users' histories updated", from, latestEvents, byUser.size());
@@ -140,6 +141,34 @@ final class LiveState {
     snapshot.signals().availability(withdrawn, expiresAt);
     LOG.info("catalog version {}: {} items withdrawn, {} with an expiry", version, withdrawn.cardinality(),
         Arrays.stream(expiresAt).filter(t -> t != Long.MAX_VALUE).count());
+  }
+
+  /**
+   * Events this server accepted, applied to their users' histories at once, so that the user's next
+   * request already follows them; when the same events come back through the events table, their
+   * ids are recognised and they are not counted twice.
+   */
+  void applyPosted(List<Event> events) {
+    Map<String, List<Event>> byUser = new HashMap<>();
+    events.forEach(e -> byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e));
+    byUser.forEach(this::apply); // trending counts them when the tail brings them, once
+  }
+
+  /** Adds a user's events to a copy of their history, published whole: a request never sees one half updated. */
+  private void apply(String userId, List<Event> events) {
+    List<Event> ordered = new ArrayList<>(events);
+    ordered.sort(InterestState.ORDER);
+    histories.compute(userId, (u, current) -> {
+      InterestState state;
+      try {
+        state = current != null ? InterestState.fromBytes(current.toBytes())
+            : snapshot.history(u).map(h -> InterestState.fromBytes(h.toBytes())).orElseGet(InterestState::new);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("cannot read the history of user " + u + " from the snapshot", e);
+      }
+      ordered.forEach(ev -> state.add(ev, snapshot.weighting(), POSTED_DEDUP_MILLIS));
+      return state;
+    });
   }
 
   /** Serves the pending vectors whose events the histories now hold (or that waited too long). */

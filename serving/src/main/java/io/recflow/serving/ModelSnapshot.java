@@ -12,6 +12,7 @@ import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.Trending;
 import io.recflow.ranking.VectorSearch;
+import io.recflow.sequence.SequenceModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class ModelSnapshot implements AutoCloseable {
   private final ItemSignals signals;
   private final Ranker ranker;
   private final String rankerStatus;
+  private final SequenceSnapshot.Opened sequence;
 
   private ModelSnapshot(Path dir, Options options, RocksDB db, Search search, ServedRanking ranking)
       throws Exception {
@@ -104,6 +106,10 @@ public final class ModelSnapshot implements AutoCloseable {
     });
     this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
     this.indexRecall = index == null ? 1.0 : measureRecall();
+    this.sequence = SequenceSnapshot.open(db, version, items);
+    if (sequence.status().startsWith("refused")) {
+      LOG.error("{}", sequence.status());
+    }
     this.signals = signals(ranking);
     Ranker r = Ranker.ALS_ORDER;
     String status;
@@ -183,7 +189,10 @@ public final class ModelSnapshot implements AutoCloseable {
       IvfIndex textIndex = n >= TEXT_ANN_MIN_ITEMS ? IvfIndex.build(embeddings, TEXT_ANN_PROBES, version) : null;
       textSearch = textIndex != null ? textIndex::topK : (q, k, skip) -> ExactTopK.topK(textMatrix, q, k, skip);
     }
+    SequenceModel seq = sequence.model();
+    VectorSearch sequenceSearch = seq == null ? null : (q, k, skip) -> ExactTopK.topK(seq.items(), q, k, skip);
     return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)
+        .sequence(seq, sequenceSearch)
         .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
         .trending(trending).availability(withdrawn, expiresAt).build();
   }
@@ -253,6 +262,16 @@ public final class ModelSnapshot implements AutoCloseable {
   /** "trained", or why the ALS order ranks instead (for /health). */
   public String rankerStatus() {
     return rankerStatus;
+  }
+
+  /** The sequence model, row-aligned with {@link #items()}, or null when this version has none to use. */
+  public SequenceModel sequence() {
+    return sequence.model();
+  }
+
+  /** "published", or why the sequence source and feature are off (for /health). */
+  public String sequenceStatus() {
+    return sequence.status();
   }
 
   /** Whether top-k uses the approximate index. */

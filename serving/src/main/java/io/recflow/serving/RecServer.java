@@ -64,6 +64,7 @@ public final class RecServer {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/openapi.json", this::openApi);
     app.get("/v1/users/{id}/recommendations", this::recommendations);
+    app.get("/v1/recommendations", this::sessionRecommendations);
     app.get("/v1/items/{id}/similar", this::similar);
     app.post("/v1/events", this::events);
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
@@ -92,6 +93,7 @@ public final class RecServer {
         body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
         body.put("searchRecallAt10", l.snapshot().searchRecall());
         body.put("ranker", l.snapshot().rankerStatus());
+        body.put("sequence", l.snapshot().sequenceStatus());
       }
     });
     if (holder.loadedAtMillis() > 0) {
@@ -126,12 +128,33 @@ public final class RecServer {
    * must carry every one), diversity (0-1, MMR; default 0), explore (true/false; default as
    * configured: a share of the slots goes to new items), explain (default false: adds "reasons",
    * each source with its evidence, and "because", the history items that contributed most to the
-   * ALS score), recent (comma-separated item ids: a cold-start user's recent items). Each item names
-   * its "sources"; explored items say so. The answer's "strategy" says where the user's vector came
-   * from (live, als, fold-in, recent or popular), "ranker" whether a trained ranker or the ALS order
-   * ranked it. 400 for a bad parameter, 503 before a model is loaded.
+   * ALS score), recent (comma-separated item ids, newest first: items the user acted on that the
+   * server may not know of yet, such as a cold-start user's), model (served, the default: the
+   * two-stage ranking; sequence: the sequence model alone, for comparisons and experiments, 503 when
+   * the served version has none). Each item names its "sources"; explored items say so. The
+   * answer's "strategy" says where the user's vector came from (live, als, fold-in, recent or
+   * popular), "ranker" whether a trained ranker, the ALS order or the sequence model ranked it. 400
+   * for a bad parameter, 503 before a model is loaded.
    */
   private void recommendations(Context ctx) throws RocksDBException {
+    answer(ctx, ctx.pathParam("id"));
+  }
+
+  /**
+   * GET /v1/recommendations?recent=...: an anonymous session's list, from the items it acted on
+   * (recent, comma-separated, newest first; required) alone: the sequence model reads them in order,
+   * the other sources as a cold-start user's items. Takes every parameter of the user route but
+   * excludeSeen, which is always true here; the answer has no userId. 400 without recent.
+   */
+  private void sessionRecommendations(Context ctx) throws RocksDBException {
+    if (ids(ctx, "recent").isEmpty()) {
+      throw new BadRequestResponse("recent is required: the session's item ids, newest first (or ask "
+          + "/v1/users/{id}/recommendations for a known user)");
+    }
+    answer(ctx, null);
+  }
+
+  private void answer(Context ctx, String userId) throws RocksDBException {
     List<String> recent = ids(ctx, "recent");
     if (recent.size() > MAX_RECENT) {
       throw new BadRequestResponse("recent names " + recent.size() + " items; at most " + MAX_RECENT);
@@ -145,10 +168,10 @@ public final class RecServer {
     if (cursor != null && ctx.queryParam("offset") != null) {
       throw new BadRequestResponse("give cursor or offset, not both");
     }
-    Recommendations.Request r = new Recommendations.Request(ctx.pathParam("id"), k(ctx), offset(ctx),
+    Recommendations.Request r = new Recommendations.Request(userId, k(ctx), offset(ctx),
         cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true),
         exclude, ctx.queryParams("attribute"), fraction(ctx, "diversity"), bool(ctx, "explain", false), recent,
-        explore);
+        explore, model(ctx));
     try (SnapshotHolder.Lease l = lease()) {
       ctx.json(Recommendations.answer(l, holder.ranking(), r));
     }
@@ -200,6 +223,8 @@ public final class RecServer {
    * ids once they are durable in the streaming job's landing directory; 400 with every invalid
    * event's problem (nothing is written then); 401 without a valid key; 403 when no key is
    * configured; 413 for a body over serve.maxBodyBytes; 503 when they could not be made durable.
+   * Accepted events apply at once to this server's view of their users (their next list follows
+   * them); other replicas see them through the live tail.
    */
   private void events(Context ctx) throws Exception {
     if (apiKeys.isEmpty()) {
@@ -229,6 +254,11 @@ public final class RecServer {
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       throw new ServiceUnavailableResponse("the events could not be made durable; nothing was acknowledged, retry");
     }
+    holder.acquire().ifPresent(l -> {
+      try (l) {
+        l.live().applyPosted(events);
+      }
+    });
     metrics.eventsAccepted(events.size());
     ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", events.size(),
         "eventIds", events.stream().map(Event::eventId).toList()));
@@ -246,6 +276,17 @@ public final class RecServer {
   private SnapshotHolder.Lease lease() {
     return holder.acquire().orElseThrow(() -> new ServiceUnavailableResponse(
         "no model is loaded yet: the server is loading one, or none is published (run bin/recflow batch)"));
+  }
+
+  private static Recommendations.Model model(Context ctx) {
+    String v = ctx.queryParam("model");
+    if (v == null || v.equals("served")) {
+      return Recommendations.Model.SERVED;
+    }
+    if (v.equals("sequence")) {
+      return Recommendations.Model.SEQUENCE;
+    }
+    throw new BadRequestResponse("model must be served or sequence, got '" + v + "'");
   }
 
   private static int k(Context ctx) {

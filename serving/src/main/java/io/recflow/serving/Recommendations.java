@@ -1,5 +1,6 @@
 package io.recflow.serving;
 
+import io.javalin.http.ServiceUnavailableResponse;
 import io.recflow.core.Explainer;
 import io.recflow.core.InterestState;
 import io.recflow.core.ItemMatrix;
@@ -7,9 +8,12 @@ import io.recflow.ranking.Candidate;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
+import io.recflow.ranking.RankingPipeline;
+import io.recflow.ranking.SequenceSource;
 import io.recflow.ranking.UserSignals;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +34,16 @@ final class Recommendations {
   /** History items named per explained recommendation. */
   static final int BECAUSE = 3;
 
-  /** What a request asks for; {@code explore} null means as configured. */
+  /**
+   * What a request asks for; {@code userId} null for an anonymous session (its {@code recent} items
+   * are all it has), {@code explore} null means as configured.
+   */
   record Request(String userId, int k, int offset, List<String> cursor, boolean excludeSeen, List<String> exclude,
-                 List<String> attributes, double diversity, boolean explain, List<String> recent, Boolean explore) {}
+                 List<String> attributes, double diversity, boolean explain, List<String> recent, Boolean explore,
+                 Model model) {}
+
+  /** Which ranking answers: the two-stage one, or the sequence model alone. */
+  enum Model { SERVED, SEQUENCE }
 
   /** Where the user's vector came from. */
   enum Strategy { LIVE, ALS, FOLD_IN, RECENT, POPULAR }
@@ -44,7 +55,7 @@ final class Recommendations {
     ModelSnapshot s = lease.snapshot();
     ItemMatrix items = s.items();
     long now = System.currentTimeMillis();
-    Optional<InterestState> state = lease.live().history(r.userId());
+    Optional<InterestState> state = r.userId() == null ? Optional.empty() : lease.live().history(r.userId());
     Map<Integer, Double> history = confidencesByRow(items, state);
     Map<Integer, Double> recent = new HashMap<>();
     for (String id : r.recent()) {
@@ -56,8 +67,8 @@ final class Recommendations {
     Strategy strategy;
     float[] vector;
     Map<Integer, Double> basis = history;
-    Optional<float[]> live = lease.live().vector(r.userId());
-    Optional<float[]> nightly = live.isPresent() ? Optional.empty() : s.userVector(r.userId());
+    Optional<float[]> live = r.userId() == null ? Optional.empty() : lease.live().vector(r.userId());
+    Optional<float[]> nightly = live.isPresent() || r.userId() == null ? Optional.empty() : s.userVector(r.userId());
     if (live.isPresent()) {
       strategy = Strategy.LIVE;
       vector = live.get();
@@ -96,10 +107,17 @@ final class Recommendations {
     }
     ListRules rules = new ListRules(r.excludeSeen(), excluded, allowed, r.diversity(), r.offset(), r.cursor().size(),
         r.k());
-    Exploration exploration = Boolean.FALSE.equals(r.explore()) ? Exploration.OFF : ranking.exploration();
-    List<Candidate> page = ranking.pipeline().rank(user, signals, s.ranker(), exploration, rules);
+    boolean alone = r.model() == Model.SEQUENCE;
+    if (alone && s.sequence() == null) {
+      throw new ServiceUnavailableResponse("model=sequence: the served version has no sequence model to use ("
+          + s.sequenceStatus() + "); ask without model for the two-stage ranking");
+    }
+    RankingPipeline pipeline = alone ? ranking.sequenceOnly() : ranking.pipeline();
+    Exploration exploration = alone || Boolean.FALSE.equals(r.explore()) ? Exploration.OFF : ranking.exploration();
+    List<Candidate> page = pipeline.rank(user, signals, alone ? ranking.sequenceOrder() : s.ranker(), exploration,
+        rules);
 
-    Explainer explainer = r.explain() && vector != null ? s.foldIn().explainer(basis) : null;
+    Explainer explainer = r.explain() && vector != null && !alone ? s.foldIn().explainer(basis) : null;
     List<Map<String, Object>> out = new ArrayList<>();
     for (Candidate c : page) {
       int row = c.row();
@@ -110,12 +128,12 @@ final class Recommendations {
       item.put("itemId", items.id(row));
       item.put("score", c.score());
       s.info(items.id(row)).ifPresent(info -> item.put("title", info.title()));
-      item.put("sources", ranking.pipeline().sourceNames(c));
+      item.put("sources", pipeline.sourceNames(c));
       if (c.explored()) {
         item.put("explored", true);
       }
       if (r.explain()) {
-        item.put("reasons", Reasons.describe(s, c, ranking.pipeline().reasons(c, user, signals)));
+        item.put("reasons", Reasons.describe(s, c, pipeline.reasons(c, user, signals)));
         if (explainer != null) {
           item.put("because", because(s, explainer, row));
         }
@@ -123,10 +141,13 @@ final class Recommendations {
       out.add(item);
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("userId", r.userId());
+    if (r.userId() != null) {
+      body.put("userId", r.userId());
+    }
     body.put("modelVersion", s.version());
+    body.put("model", r.model().name().toLowerCase());
     body.put("strategy", strategy.name().toLowerCase().replace('_', '-'));
-    body.put("ranker", s.ranker().trained() ? "trained" : "als-order");
+    body.put("ranker", alone ? SequenceSource.NAME : s.ranker().trained() ? "trained" : "als-order");
     body.put("items", out);
     body.put("nextOffset", r.offset() + out.size());
     if (out.size() == r.k() && r.cursor().size() + out.size() <= PageCursor.MAX_ITEMS) {
@@ -168,7 +189,24 @@ final class Recommendations {
     });
     int historyLength = state.map(st -> st.confidences().size()).orElse(0) + recentIds.size();
     return new UserSignals(vector, rows.stream().mapToInt(Integer::intValue).toArray(),
-        when.stream().mapToLong(Long::longValue).toArray(), seen, historyLength, now);
+        when.stream().mapToLong(Long::longValue).toArray(), sequence(items, state, recentIds), seen, historyLength,
+        now);
+  }
+
+  /**
+   * The sequence model's input: every item of the user's history, oldest first by time and then id
+   * (as the nightly job orders histories), then the request's recent items, which are newer still.
+   */
+  private static int[] sequence(ItemMatrix items, Optional<InterestState> state, List<String> recentIds) {
+    List<String> ordered = new ArrayList<>();
+    state.ifPresent(st -> {
+      ordered.addAll(st.confidences().keySet());
+      ordered.sort(Comparator.comparingLong(st::itemTs).thenComparing(Comparator.naturalOrder()));
+    });
+    for (int i = recentIds.size() - 1; i >= 0; i--) {
+      ordered.add(recentIds.get(i)); // recent lists the newest first
+    }
+    return ordered.stream().mapToInt(items::row).filter(row -> row >= 0).toArray();
   }
 
   private static Map<Integer, Double> confidencesByRow(ItemMatrix items, Optional<InterestState> state) {

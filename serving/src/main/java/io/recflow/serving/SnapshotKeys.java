@@ -33,6 +33,10 @@ final class SnapshotKeys {
   static final byte RECENT_EVENTS = 'r';
   /** An event of the events table while a snapshot loads (HistoryLoader); none is left after the load. */
   static final byte LOADING_EVENT = 't';
+  /** A weight tensor of the sequence model, keyed by its SequenceWeights name: floats. */
+  static final byte SEQUENCE_WEIGHT = 'w';
+  /** An item's vector in the sequence model: floats. */
+  static final byte SEQUENCE_ITEM = 'q';
   static final String POPULAR = "popular";
   static final String VERSION = "version";
   static final String COLD_ITEMS = "cold";
@@ -47,6 +51,9 @@ final class SnapshotKeys {
   static final String RANKER_STATUS = "rankerStatus";
   /** The ranker's prior content weight, as the bits of a double in one long. */
   static final String RANKER_PRIOR_WEIGHT = "rankerPriorWeight";
+  /** The sequence model's status (published or rejected) and its SequenceParams, as a key/value list. */
+  static final String SEQUENCE_STATUS = "sequenceStatus";
+  static final String SEQUENCE_PARAMS = "sequenceParams";
   // The event validator rejects ids with control characters, so this one never occurs in an id.
   static final String SEPARATOR = "\u0001";
 

@@ -29,7 +29,7 @@ import org.rocksdb.WriteOptions;
  * Copies one published model version from the Delta tables into a new RocksDB directory: item and
  * user factors, popularity, item titles and attributes, text embeddings, similar items, and each
  * user's interest state (seen items with their confidences, computed with the weighting the model
- * was trained with). A version whose tables are missing, unreadable or inconsistent is refused
+ * was trained with), the ranker and the sequence model. A version whose tables are missing, unreadable or inconsistent is refused
  * with the reason; the directory is marked complete only after everything is written, so a
  * half-loaded snapshot is never opened.
  */
@@ -85,6 +85,7 @@ public final class SnapshotLoader {
       itemStats(w, version);
       coVisitation(w, version);
       ranker(w, version);
+      SequenceSnapshot.copy(reader, w, version);
       long eventsVersion = histories(db, w, modelParams(version, params).weighting());
       popularity(w, version);
       w.flush();
