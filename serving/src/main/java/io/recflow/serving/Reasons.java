@@ -7,6 +7,7 @@ import io.recflow.ranking.ContentSource;
 import io.recflow.ranking.FreshSource;
 import io.recflow.ranking.PopularSource;
 import io.recflow.ranking.RankingPipeline;
+import io.recflow.ranking.SequenceSource;
 import io.recflow.ranking.TrendingSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,8 @@ final class Reasons {
         case ContentSource.NAME -> title.map(t -> "because you liked " + t).orElse("close to what you like");
         case CoVisitationSource.NAME -> title.map(t -> "people who viewed " + t + " next viewed this")
             .orElse("often viewed after your recent items");
+        case SequenceSource.NAME -> title.map(t -> "likely next after " + t + " and what came before it")
+            .orElse("likely next after what you just did");
         case FreshSource.NAME -> "new arrival close to what you watch";
         case TrendingSource.NAME -> "trending now";
         case PopularSource.NAME -> "popular with everyone";

@@ -52,10 +52,8 @@ final class SequenceSnapshot {
     if (status[0] == null) {
       return;
     }
+    // A rejected model is copied too (it is small), so that an operator can inspect what was refused.
     w.put(SnapshotKeys.meta(SnapshotKeys.SEQUENCE_STATUS), status[0].getBytes(StandardCharsets.UTF_8));
-    if (!Status.PUBLISHED.equals(status[0])) {
-      return;
-    }
     reader.scanWhere(Tables.SEQUENCE_WEIGHTS, reader.version(Tables.SEQUENCE_WEIGHTS), Col.MODEL_VERSION, version,
         List.of(Col.MODEL_VERSION, Col.NAME, Col.VECTOR), (b, i) -> {
           if (b.getColumnVector(0).getLong(i) == version) {

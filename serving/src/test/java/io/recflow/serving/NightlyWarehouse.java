@@ -57,7 +57,8 @@ final class NightlyWarehouse {
   private static String batch(Path warehouse) throws Exception {
     return run("io.recflow.cli.Main", "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
         "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
-        "--set", "eval.protocols=stratified", "--set", "spark.master=local[2]", "--conf", "../conf/local.properties");
+        "--set", "eval.protocols=stratified", "--set", "sequence.maxMinutes=1", "--set", "spark.master=local[2]",
+        "--conf", "../conf/local.properties");
   }
 
   /** Runs {@code bin/recflow models ARGS} on {@code warehouse}; returns its output. */
@@ -100,6 +101,26 @@ final class NightlyWarehouse {
       db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
     }
     return dir;
+  }
+
+  /** What a test changes in its copy of a snapshot. */
+  interface Edit {
+    void apply(org.rocksdb.RocksDB db) throws org.rocksdb.RocksDBException;
+  }
+
+  /** A copy of a snapshot (of this warehouse) with an edit, served by a new holder with {@code ranking}. */
+  static SnapshotHolder editedCopy(ModelSnapshot s, ServedRanking ranking, String name, Edit edit) throws Exception {
+    Path snapshots = Files.createTempDirectory("recflow-snapshots-" + name + "-");
+    Path copy = snapshots.resolve(s.dir().getFileName());
+    copyTree(s.dir(), copy);
+    try (org.rocksdb.Options o = new org.rocksdb.Options();
+         org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, copy.toString())) {
+      edit.apply(db);
+    }
+    SnapshotHolder h = new SnapshotHolder(snapshots, new DeltaReader(path().toString()), ModelSnapshot.Search.EXACT,
+        ranking);
+    assertEquals(s.version(), h.openExisting());
+    return h;
   }
 
   private static Path root() throws Exception {

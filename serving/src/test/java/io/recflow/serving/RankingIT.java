@@ -18,12 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -107,7 +104,7 @@ class RankingIT {
     // The test warehouse is built without the text model; a copy gets one text vector per item
     // category (the generator puts item iN in category N % 20), enough for the content source.
     ModelSnapshot s = snapshot(holder);
-    SnapshotHolder withText = copyEdited(s, "text", db -> {
+    SnapshotHolder withText = NightlyWarehouse.editedCopy(s, RANKING, "text", db -> {
       for (int row = 0; row < s.items().size(); row++) {
         float[] e = new float[20];
         e[Integer.parseInt(s.items().id(row).substring(1)) % 20] = 1;
@@ -301,7 +298,7 @@ class RankingIT {
     SnapshotHolder alsOrder = copyWithRanker(s, "missing");
     List<String> top = ids(serve(alsOrder).json("/v1/users/u7/recommendations?k=10&explore=false").get("items"));
     long now = System.currentTimeMillis();
-    SnapshotHolder edited = copyEdited(s, "availability", db -> {
+    SnapshotHolder edited = NightlyWarehouse.editedCopy(s, RANKING, "availability", db -> {
       db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
       db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS));
       db.put(SnapshotKeys.key(SnapshotKeys.AVAILABILITY, top.get(0)), SnapshotKeys.longs(1, Long.MAX_VALUE));
@@ -352,7 +349,7 @@ class RankingIT {
 
   /** A copy of the snapshot whose ranker is removed, corrupted, or marked published; served by a new holder. */
   private static SnapshotHolder copyWithRanker(ModelSnapshot s, String kind) throws Exception {
-    return copyEdited(s, kind, db -> {
+    return NightlyWarehouse.editedCopy(s, RANKING, kind, db -> {
       switch (kind) {
         case "missing" -> {
           db.delete(SnapshotKeys.meta(SnapshotKeys.RANKER_MODEL));
@@ -365,29 +362,6 @@ class RankingIT {
         default -> db.put(SnapshotKeys.meta(SnapshotKeys.RANKER_STATUS), "published".getBytes());
       }
     });
-  }
-
-  /** What a test changes in its copy of a snapshot. */
-  private interface Edit {
-    void apply(RocksDB db) throws RocksDBException;
-  }
-
-  /** A copy of the snapshot with an edit, served by a new holder. */
-  private static SnapshotHolder copyEdited(ModelSnapshot s, String name, Edit edit) throws Exception {
-    Path root = Files.createTempDirectory("recflow-snapshots-" + name + "-");
-    Path copy = root.resolve(s.dir().getFileName());
-    try (Stream<Path> files = Files.walk(s.dir())) {
-      for (Path f : files.toList()) {
-        Files.copy(f, copy.resolve(s.dir().relativize(f).toString()));
-      }
-    }
-    try (Options o = new Options(); RocksDB db = RocksDB.open(o, copy.toString())) {
-      edit.apply(db);
-    }
-    SnapshotHolder h = new SnapshotHolder(root, new DeltaReader(NightlyWarehouse.path().toString()),
-        ModelSnapshot.Search.EXACT, RANKING);
-    assertEquals(s.version(), h.openExisting());
-    return h;
   }
 
   private static JsonNode find(JsonNode body, String itemId) {
