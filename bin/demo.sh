@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bin/recflow demo: the whole system on the bundled MovieLens data, on this machine. Runs the
 # nightly job, starts the streaming job and the server, shows a user's recommendations, posts a few
-# of that user's ratings through the server, and shows how the recommendations follow. Then it
+# of that user's ratings through the server, and shows how the recommendations follow: the sequence
+# model's at once, the two-stage list once the stream has updated the user's vector. Then it
 # leaves both running and tells how to query them; Ctrl-C stops everything.
 # Options: --port N (default 8080), --no-wait (stop after showing the change, for tests), and any
 # --set key=value, passed to every job.
@@ -59,6 +60,14 @@ echo
 echo "== 3/4 User $USER_ID's recommendations now (GET /v1/users/$USER_ID/recommendations):"
 BEFORE="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10")"
 titles <<<"$BEFORE"
+SEQUENCE=false
+if curl -sf "$BASE/health" | grep -q '"sequence":"published"'; then
+  SEQUENCE=true
+  echo "... and what the sequence model alone predicts they watch next (?model=sequence):"
+  titles < <(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")
+else
+  echo "(this version has no sequence model to serve: $(curl -sf "$BASE/health" | grep -o '"sequence":"[^"]*"'))"
+fi
 
 echo
 echo "== 4/4 User $USER_ID rates six Pixar and Ghibli films 5 stars (POST /v1/events) ..."
@@ -70,6 +79,15 @@ done
 EVENTS="${EVENTS%,}]"
 curl -sf -H "X-Api-Key: $KEY" -H 'Content-Type: application/json' -d "$EVENTS" "$BASE/v1/events"
 echo
+if [[ "$SEQUENCE" == true ]]; then
+  # The server applied the events to the user's history when it accepted them: the very next
+  # request reads them, before the streaming job has done anything.
+  POSTED_NS="$(date +%s%N)"
+  NEXT="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")"
+  MS=$(( ($(date +%s%N) - POSTED_NS) / 1000000 ))
+  echo "The sequence model's list on the next request, answered ${MS} ms after the events were accepted:"
+  titles <<<"$NEXT"
+fi
 echo "... the streaming job folds them into the user's vector; waiting for the server to see it."
 AFTER=""
 for _ in $(seq 1 300); do
@@ -88,6 +106,7 @@ echo
 echo "The server listens on $BASE. Try:"
 echo "  curl '$BASE/v1/users/$USER_ID/recommendations?k=5&explain=true'    # because you liked ..."
 echo "  curl '$BASE/v1/users/someone-new/recommendations?recent=6377,4886'  # a new user's first clicks"
+echo "  curl '$BASE/v1/recommendations?recent=4886,6377&model=sequence'       # an anonymous session, newest first"
 echo "  curl '$BASE/v1/items/6377/similar?by=content'                      # films like Finding Nemo"
 echo "  curl -H 'X-Api-Key: $KEY' -d '{\"user_id\":\"$USER_ID\",\"item_id\":\"1\",\"event_type\":\"view\",\"ts\":$NOW}' $BASE/v1/events"
 echo "  curl $BASE/metrics | grep recflow_                                  # Prometheus metrics"

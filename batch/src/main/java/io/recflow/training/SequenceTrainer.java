@@ -3,6 +3,7 @@ package io.recflow.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -47,6 +48,8 @@ public final class SequenceTrainer {
   private final float dropout;
   private final int threads;
   private final long seed;
+  /** Steps skipped in the current fit because their gradient was not finite. */
+  private int skipped;
 
   public SequenceTrainer(SequenceParams shape, int epochs, int patience, double maxMinutes, int batchSize,
                          double learningRate, int negatives, double dropout, int threads, long seed) {
@@ -85,6 +88,7 @@ public final class SequenceTrainer {
    */
   public Trained fit(ItemMatrix catalog, ItemMatrix text, Map<String, int[]> train, Map<String, Integer> validation) {
     long started = System.nanoTime();
+    skipped = 0;
     Engine.getInstance(); // loads libtorch, which the thread setting below calls into
     JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     List<int[]> windows = new ArrayList<>();
@@ -143,10 +147,11 @@ public final class SequenceTrainer {
           bestScores = scores;
         }
         LOG.info(String.format(java.util.Locale.ROOT, "sequence model: epoch %d/%d, loss %.4f, validation HR@%d "
-            + "%.4f nDCG@%d %.4f (best %.4f at epoch %d), %.1f s, at most %.0f s left", epoch, epochs, loss / steps,
-            K, scores[0], K, scores[1], best, bestEpoch, seconds,
+            + "%.4f nDCG@%d %.4f (best %.4f at epoch %d), %.1f s, at most %.0f s left%s", epoch, epochs,
+            loss / steps, K, scores[0], K, scores[1], best, bestEpoch, seconds,
             Math.max(0, Math.min(seconds * Math.min(epochs - epoch, patience - (epoch - bestEpoch)),
-                (deadline - System.nanoTime()) / 1e9))));
+                (deadline - System.nanoTime()) / 1e9)),
+            skipped == 0 ? "" : "; " + skipped + " steps skipped so far (gradient not finite)"));
       }
       if (bestModel == null) {
         throw new IllegalStateException("sequence model training diverged in its first epoch (the loss is not a "
@@ -157,6 +162,7 @@ public final class SequenceTrainer {
       metrics.put("validation_hr", bestScores[0]);
       metrics.put("validation_ndcg", bestScores[1]);
       metrics.put("windows", (double) windows.size());
+      metrics.put("skipped_steps", (double) skipped);
       metrics.put("seconds", (System.nanoTime() - started) / 1e9);
       return new Trained(bestModel, metrics, untrained);
     } finally {
@@ -185,12 +191,28 @@ public final class SequenceTrainer {
             m.create(sampler.draw(rnd)), sampler.full() ? null : m.create(sampler.logQ()), dropout);
         gc.backward(loss);
       }
+      Map<String, NDArray> grads = new LinkedHashMap<>();
+      List<String> notFinite = new ArrayList<>();
       for (Map.Entry<String, NDArray> e : net.parameters().entrySet()) {
         NDArray grad = e.getValue().getGradient();
         grad.attach(m);
-        adam.update(e.getKey(), e.getValue(), grad);
-        grad.subi(grad); // the collector does not zero gradients between steps
+        grads.put(e.getKey(), grad);
+        if (grad.isNaN().logicalOr(grad.isInfinite()).any().getBoolean()) {
+          notFinite.add(e.getKey());
+        }
       }
+      if (notFinite.isEmpty()) {
+        grads.forEach((name, grad) -> adam.update(name, net.parameters().get(name), grad));
+      } else {
+        // A step whose gradient is not finite would carry a NaN into every weight through Adam's
+        // moments; it is skipped, as mixed-precision trainers skip theirs.
+        if (skipped++ == 0) {
+          LOG.warn("sequence model: a step's gradient is not finite (of {}); it is skipped", notFinite);
+        }
+      }
+      // The collector does not zero gradients between steps; assigning 0 (rather than subtracting
+      // the gradient from itself) also clears an infinite one.
+      grads.values().forEach(g -> g.set(new NDIndex(":"), 0));
       return loss.getFloat();
     }
   }

@@ -107,26 +107,32 @@ public final class SequenceModel {
         h[i][j] = items.values()[off + j] + positions[pos * d + j];
       }
     }
-    for (Block b : blocks) {
-      block(h, b);
+    for (int n = 0; n < blocks.length; n++) {
+      // The last block's output is read at the newest position only: its other positions need keys
+      // and values, not queries, attention or the feed-forward (a third of the work saved).
+      block(h, blocks[n], n == blocks.length - 1 ? t - 1 : 0);
     }
     return layerNorm(h[t - 1], finalGamma, finalBeta);
   }
 
-  private void block(float[][] h, Block b) {
+  /** One block over h in place; positions before {@code from} are read (as keys and values) but not updated. */
+  private void block(float[][] h, Block b, int from) {
     int t = h.length;
     int d = params.dim();
     float[][] a = new float[t][];
     for (int i = 0; i < t; i++) {
       a[i] = layerNorm(h[i], b.ln1Gamma(), b.ln1Beta());
     }
-    float[][] q = linear(a, b.wq(), b.bq(), d);
+    float[][] q = new float[t][];
+    for (int i = from; i < t; i++) {
+      q[i] = linear(a[i], b.wq(), b.bq(), d);
+    }
     float[][] k = linear(a, b.wk(), b.bk(), d);
     float[][] v = linear(a, b.wv(), b.bv(), d);
-    float[][] attended = attention(q, k, v);
-    float[][] o = linear(attended, b.wo(), b.bo(), d);
-    for (int i = 0; i < t; i++) {
-      float[] c = layerNorm(add(h[i], o[i]), b.ln2Gamma(), b.ln2Beta());
+    float[][] attended = attention(q, k, v, from);
+    for (int i = from; i < t; i++) {
+      float[] o = linear(attended[i], b.wo(), b.bo(), d);
+      float[] c = layerNorm(add(h[i], o), b.ln2Gamma(), b.ln2Beta());
       float[] hidden = linear(c, b.w1(), b.b1(), b.b1().length);
       for (int j = 0; j < hidden.length; j++) {
         hidden[j] = Math.max(0f, hidden[j]);
@@ -138,8 +144,8 @@ public final class SequenceModel {
     }
   }
 
-  /** Causal multi-head attention: position i attends to positions 0..i, each head over its slice. */
-  private float[][] attention(float[][] q, float[][] k, float[][] v) {
+  /** Causal multi-head attention: position i (from {@code from} on) attends to 0..i, each head over its slice. */
+  private float[][] attention(float[][] q, float[][] k, float[][] v, int from) {
     int t = q.length;
     int d = params.dim();
     int dh = d / params.heads();
@@ -148,7 +154,7 @@ public final class SequenceModel {
     float[] weights = new float[t];
     for (int head = 0; head < params.heads(); head++) {
       int lo = head * dh;
-      for (int i = 0; i < t; i++) {
+      for (int i = from; i < t; i++) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j <= i; j++) {
           float s = 0;

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's demo, as a person runs it (bin/recflow demo), on the bundled MovieLens data: the
- * nightly job, the streaming job and the server start, user 1's recommendations are shown, their
- * ratings are posted, and the recommendations shown after follow them. Text embeddings are off and
+ * nightly job, the streaming job and the server start, user 189's recommendations are shown, their
+ * ratings are posted, and the recommendations shown after follow them: the sequence model's on the
+ * very next request, the two-stage list once the stream has updated the user's vector. Text embeddings are off and
  * the sequence model trains for half a minute at most, to keep the test to a few minutes; everything
  * else is the real path.
  */
@@ -51,6 +52,16 @@ class DemoIT {
     assertNotEquals(before, after, out);
     for (String rated : List.of("Finding Nemo (2003)", "Up (2009)", "Ratatouille (2007)", "Monsters, Inc. (2001)")) {
       assertFalse(after.contains(rated), "the just-rated " + rated + " is still recommended:\n" + out);
+    }
+    // The sequence model follows the posted ratings on the very next request, before the stream has run.
+    assertTrue(out.contains("what the sequence model alone predicts"), "no sequence model served:\n" + out);
+    List<String> sequenceBefore = list(out, "what the sequence model alone predicts");
+    List<String> sequenceNext = list(out, "The sequence model's list on the next request");
+    assertEquals(10, sequenceBefore.size(), out);
+    assertEquals(10, sequenceNext.size(), out);
+    assertNotEquals(sequenceBefore, sequenceNext, out);
+    for (String rated : List.of("Finding Nemo (2003)", "Up (2009)", "Ratatouille (2007)", "Monsters, Inc. (2001)")) {
+      assertFalse(sequenceNext.contains(rated), "the just-rated " + rated + " is predicted next:\n" + out);
     }
     assertTrue(out.contains("The server listens on http://127.0.0.1:" + port), out);
     assertTrue(out.contains("stopping the server and the streaming job"), out);

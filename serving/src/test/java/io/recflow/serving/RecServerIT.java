@@ -280,8 +280,8 @@ class RecServerIT {
     assertTrue(metrics.contains("recflow_http_requests_seconds_bucket{method=\"GET\",route=\"/v1/users/{id}/recommendations\""),
         metrics);
     JsonNode api = http.json("/openapi.json");
-    for (String path : List.of("/v1/users/{id}/recommendations", "/v1/items/{id}/similar", "/v1/events", "/health",
-        "/ready", "/metrics")) {
+    for (String path : List.of("/v1/users/{id}/recommendations", "/v1/recommendations", "/v1/items/{id}/similar",
+        "/v1/events", "/health", "/ready", "/metrics")) {
       assertTrue(api.get("paths").has(path), "openapi.json lacks " + path);
     }
   }
