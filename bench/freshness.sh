@@ -2,7 +2,8 @@
 # Measures event-to-changed-answer freshness on this machine: the nightly job trains a small
 # synthetic shop, the streaming job and the server run as an operator runs them (bin/recflow stream,
 # bin/recflow serve, default settings), and bench/FreshnessBench.java posts one purchase at a time
-# and times until the user's recommendations come from their live vector.
+# and times until the sequence model's list changes (on this server, at once) and until the user's
+# two-stage recommendations come from their live vector (through the stream).
 # Usage: bench/freshness.sh [probes]. Prints a markdown table row for docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,6 @@ wait_ready "$PORT" "$BENCH_DIR/fresh-serve.log"
 java bench/FreshnessBench.java "http://127.0.0.1:$PORT" bench 1 1 > /dev/null
 echo "## Freshness: event to changed answer ($(date -u +%Y-%m-%d), $(nproc) cores, bench/freshness.sh $PROBES)"
 echo
-echo "| probes | p50 | p95 | max |"
-echo "|---|---|---|---|"
+echo "| path | probes | p50 | p95 | max |"
+echo "|---|---|---|---|---|"
 java bench/FreshnessBench.java "http://127.0.0.1:$PORT" bench "$PROBES" 2
