@@ -110,9 +110,10 @@ public final class NightlyJob {
       log.run("neighbors", () -> writeNeighbors(allItemFactors, embeddings, version),
           n -> n + " similar-item rows (top " + config.get(Settings.NEIGHBORS_K) + " by cf"
               + (embeddings == null ? ")" : " and by content)"));
-      // The ranker's time split: its features, and the sequence model behind one of them, see only
-      // the interactions before the cutoff; its labels are those after it.
-      Splits.Split rankSplit = Splits.byTime(interactions, config.get(Settings.RANKER_HOLDOUT));
+      // The ranker's split (ranker.labelSplit): its features, and the sequence model behind one of
+      // them, see only the interactions before the cutoff; its labels are those after it.
+      Splits.Split rankSplit = Splits.forRanker(interactions, config.get(Settings.RANKER_LABEL_SPLIT),
+          config.get(Settings.RANKER_HOLDOUT));
       SequenceModel sequence = !config.get(Settings.SEQUENCE_ENABLED) ? null
           : log.run("sequence", () -> new SequenceStage(warehouse, config).run(rankSplit.train(),
               allItemFactors.select(Col.ID, Col.VECTOR), embeddings, version, now),
@@ -120,8 +121,8 @@ public final class NightlyJob {
                   + " (validation nDCG@10 against popularity's): " + r.metrics()).usable();
       log.run("rank", () -> writeRanking(interactions, rankSplit, embeddings, sequence, version, now),
           t -> "item stats, co-visitation and " + (t.model() == null ? "no ranker (fewer than "
-              + RankerTrainer.MIN_LISTS + " labelled lists after the time split): " + t.metrics()
-              : "a ranker trained on a time split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
+              + RankerTrainer.MIN_LISTS + " labelled lists after the split): " + t.metrics()
+              : "a ranker trained on a " + config.get(Settings.RANKER_LABEL_SPLIT) + " split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
               : Status.REJECTED + " (it does not beat the ALS order)")));
       rankSplit.train().unpersist();
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
@@ -189,7 +190,7 @@ public final class NightlyJob {
 
   /**
    * What the server's ranking reads besides factors: item stats and co-visitation as of the newest
-   * interaction, and the ranker, trained on a time split (features before the cutoff, labels after)
+   * interaction, and the ranker, trained on its split (features before the cutoff, labels after)
    * and stored as published only when it beats the ALS order on its cross-validation lists.
    */
   private RankerTrainer.Trained writeRanking(Dataset<Row> interactions, Splits.Split split, Dataset<Row> embeddings,

@@ -35,8 +35,8 @@ public final class ServedModel {
    * model's training (null when the run has none) and exploration.
    */
   public record Recipe(RankingPipeline pipeline, RankingInputs inputs, RankerTrainer trainer,
-                       SequenceTrainer sequence, Exploration exploration, double labelShare) {
-    /** The protocol name under which {@link #fit} trains as the nightly job does: on a time split. */
+                       SequenceTrainer sequence, Exploration exploration, String labelSplit, double labelShare) {
+    /** The protocol name under which {@link #fit} trains as the nightly job does (ranker.labelSplit). */
     public static final String NIGHTLY = "time";
 
     public static Recipe from(RecflowConfig c) {
@@ -44,7 +44,8 @@ public final class ServedModel {
       boolean sequence = c.get(Settings.SEQUENCE_ENABLED)
           && pipeline.sources().stream().anyMatch(s -> s.name().equals(SequenceSource.NAME));
       return new Recipe(pipeline, RankingInputs.from(c), RankerTrainer.from(c),
-          sequence ? SequenceTrainer.from(c) : null, Exploration.from(c), c.get(Settings.RANKER_HOLDOUT));
+          sequence ? SequenceTrainer.from(c) : null, Exploration.from(c), c.get(Settings.RANKER_LABEL_SPLIT),
+          c.get(Settings.RANKER_HOLDOUT));
     }
 
     /**
@@ -54,7 +55,7 @@ public final class ServedModel {
      * {@code embeddings} (item_id, vector) may be null.
      */
     public ServedModel fit(String protocol, Dataset<Row> train, Dataset<Row> embeddings, int seed) {
-      Splits.Split inner = protocol.equals(NIGHTLY) ? Splits.byTime(train, labelShare)
+      Splits.Split inner = protocol.equals(NIGHTLY) ? Splits.forRanker(train, labelSplit, labelShare)
           : Splits.validation(protocol, train, seed);
       SequenceModel model = sequence == null ? null : fitSequence(inner.train(), embeddings);
       RankerTrainer.Trained trained = trainer.fit(inner.train(), inner.test(), embeddings, model, pipeline);
@@ -68,7 +69,10 @@ public final class ServedModel {
       return new ServedModel(this, ranker, trained, model);
     }
 
-    /** The sequence model of the ranker's side, over every item it or the embeddings name; null if it loses to popularity. */
+    /**
+     * The sequence model of the ranker's side, over every item it or the embeddings name; null when it
+     * does not beat popularity.
+     */
     private SequenceModel fitSequence(Dataset<Row> before, Dataset<Row> embeddings) {
       Dataset<Row> ids = before.select(Col.ITEM_ID);
       if (embeddings != null) {

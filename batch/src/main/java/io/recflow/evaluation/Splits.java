@@ -69,6 +69,14 @@ public final class Splits {
     return split("time", marked);
   }
 
+  /**
+   * The split the ranker's features and labels come from: {@code time} ({@link #byTime}) or
+   * {@code user} (each user's newest {@code share}, as {@link #chronological}), per ranker.labelSplit.
+   */
+  public static Split forRanker(Dataset<Row> interactions, String labelSplit, double share) {
+    return labelSplit.equals("user") ? chronological(interactions, share) : byTime(interactions, share);
+  }
+
   /** The split a protocol name stands for, with the protocol's standard parameters. */
   public static Split of(String protocol, Dataset<Row> interactions, int seed) {
     return switch (protocol) {

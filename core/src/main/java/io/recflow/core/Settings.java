@@ -126,8 +126,11 @@ public final class Settings {
   public static final ConfigKey<Integer> RANKER_MAX_USERS = ConfigKey.ofInt("ranker.maxUsers", 5000, 10, 10_000_000,
       "At most this many users' candidate lists (a seeded sample) train the ranker.");
   public static final ConfigKey<Double> RANKER_HOLDOUT = ConfigKey.ofDouble("ranker.labelShare", 0.2, 0.01, 0.9,
-      "Share of the newest interactions (one time cutoff) that label the nightly ranker's lists; features come from "
-          + "the interactions before.");
+      "Share of the newest interactions that label the nightly ranker's lists (see ranker.labelSplit); features "
+          + "come from the interactions before.");
+  public static final ConfigKey<String> RANKER_LABEL_SPLIT = ConfigKey.ofString("ranker.labelSplit", "user",
+      "How the ranker's labels are chosen: time (the newest ranker.labelShare of all interactions, one cutoff for "
+          + "everyone) or user (the newest ranker.labelShare of each user's interactions).", "time", "user");
 
   // The sequence model (io.recflow.sequence).
   public static final ConfigKey<Boolean> SEQUENCE_ENABLED = ConfigKey.ofBoolean("sequence.enabled", true,

@@ -81,12 +81,16 @@ final class SequenceSnapshot {
           + " did not beat popularity when trained");
     }
     try {
-      List<String> flat = SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.SEQUENCE_PARAMS)));
+      byte[] params = db.get(SnapshotKeys.meta(SnapshotKeys.SEQUENCE_PARAMS));
+      if (params == null) {
+        throw new IllegalArgumentException("its parameters are missing");
+      }
+      List<String> flat = SnapshotKeys.strings(params);
       Map<String, String> stored = new HashMap<>();
       for (int i = 0; i + 1 < flat.size(); i += 2) {
         stored.put(flat.get(i), flat.get(i + 1));
       }
-      SequenceParams params = SequenceParams.fromMap(stored);
+      SequenceParams shape = SequenceParams.fromMap(stored);
       Map<String, float[]> weights = new HashMap<>();
       List<String> ids = new ArrayList<>();
       List<float[]> vectors = new ArrayList<>();
@@ -104,7 +108,7 @@ final class SequenceSnapshot {
       if (ids.isEmpty()) {
         throw new IllegalArgumentException("it has no item vectors");
       }
-      SequenceModel model = new SequenceModel(params, new ItemMatrix(ids, vectors), weights).alignedTo(items);
+      SequenceModel model = new SequenceModel(shape, new ItemMatrix(ids, vectors), weights).alignedTo(items);
       return new Opened(model, "published");
     } catch (IllegalArgumentException e) {
       return new Opened(null, "refused: the sequence model of model version " + version + " cannot be used: "
