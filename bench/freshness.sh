@@ -17,7 +17,8 @@ mvn -B -q -DskipTests install >&2
 rm -rf "$WH" "$BENCH_DIR/fresh-data" "$BENCH_DIR/fresh-snapshots"
 bin/recflow generate --users 1000 --items 2000 --events 50000 --out "$BENCH_DIR/fresh-data" >&2
 bin/recflow batch --input "$BENCH_DIR/fresh-data" --format csv --set recflow.warehouse="$WH" \
-  --set embedding.enabled=false --set eval.protocols=stratified > "$BENCH_DIR/fresh-batch.out" 2>&1
+  --set embedding.enabled=false --set eval.protocols=stratified --set sequence.maxMinutes=1 \
+  > "$BENCH_DIR/fresh-batch.out" 2>&1
 bin/recflow stream --set recflow.warehouse="$WH" > "$BENCH_DIR/fresh-stream.log" 2>&1 &
 STREAM=$!
 bin/recflow serve --set recflow.warehouse="$WH" --set serve.snapshotDir="$BENCH_DIR/fresh-snapshots" \

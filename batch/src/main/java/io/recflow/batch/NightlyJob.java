@@ -122,8 +122,8 @@ public final class NightlyJob {
       log.run("rank", () -> writeRanking(interactions, rankSplit, embeddings, sequence, version, now),
           t -> "item stats, co-visitation and " + (t.model() == null ? "no ranker (fewer than "
               + RankerTrainer.MIN_LISTS + " labelled lists after the split): " + t.metrics()
-              : "a ranker trained on a " + config.get(Settings.RANKER_LABEL_SPLIT) + " split: " + t.metrics() + ", " + (t.beatsAlsOrder() ? Status.PUBLISHED
-              : Status.REJECTED + " (it does not beat the ALS order)")));
+              : "a ranker trained on a " + config.get(Settings.RANKER_LABEL_SPLIT) + " split: " + t.metrics() + ", "
+              + (t.beatsAlsOrder() ? Status.PUBLISHED : Status.REJECTED + " (it does not beat the ALS order)")));
       rankSplit.train().unpersist();
       Dataset<Row> attributes = warehouse.readAt(Tables.ITEMS, catalog.itemsVersion());
       List<EvalResult> results = new ArrayList<>();

@@ -90,8 +90,8 @@ public final class Settings {
 
   // The two-stage ranking (candidate sources, ranker, exploration): the same for the server and the evaluator.
   public static final ConfigKey<String> RANKING_SOURCES = ConfigKey.ofString("ranking.sources",
-      "als,content,co-visitation,sequence,fresh,trending,popular", "Candidate sources of the ranking, comma-separated; a ranker "
-          + "trained with other sources is not used (the ALS order ranks instead).");
+      "als,content,co-visitation,sequence,fresh,trending,popular", "Candidate sources of the ranking, "
+          + "comma-separated; a ranker trained with other sources is not used (the ALS order ranks instead).");
   public static final ConfigKey<Integer> RANKING_PER_SOURCE = ConfigKey.ofInt("ranking.candidatesPerSource", 100, 1,
       10_000, "Candidates each source (als, content, co-visitation, sequence, fresh, trending, popular) retrieves per "
           + "request.");

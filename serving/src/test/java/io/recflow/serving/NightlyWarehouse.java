@@ -3,6 +3,9 @@ package io.recflow.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.javalin.Javalin;
+import io.recflow.core.EventValidator;
+import io.recflow.core.RecflowConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -121,6 +125,20 @@ final class NightlyWarehouse {
         ranking);
     assertEquals(s.version(), h.openExisting());
     return h;
+  }
+
+  /**
+   * Serves {@code h} over HTTP on a free port with a fresh landing directory; the server, its intake
+   * and the holder are added to {@code open}, for the test to close.
+   */
+  static Http serve(SnapshotHolder h, Set<String> apiKeys, List<AutoCloseable> open) throws Exception {
+    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
+        EventValidator.from(RecflowConfig.defaults()), 100);
+    Javalin app = new RecServer(h, intake, apiKeys, 20_000).app().start(0);
+    open.add(app::stop);
+    open.add(intake);
+    open.add(h);
+    return new Http(app.port());
   }
 
   private static Path root() throws Exception {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
 import io.recflow.core.ItemMatrix;
 import io.recflow.core.RecflowConfig;
 import java.nio.file.Files;
@@ -44,13 +42,7 @@ class RankingIT {
   }
 
   private static Http serve(SnapshotHolder h) throws Exception {
-    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
-        EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, Set.of(), 20_000).app().start(0);
-    OPEN.add(app::stop);
-    OPEN.add(intake);
-    OPEN.add(h);
-    return new Http(app.port());
+    return NightlyWarehouse.serve(h, Set.of(), OPEN);
   }
 
   @AfterAll

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
 import io.recflow.core.InterestState;
-import io.recflow.core.RecflowConfig;
 import io.recflow.sequence.SequenceModel;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +55,7 @@ class SequenceServingIT {
   }
 
   private static Http serve(SnapshotHolder h) throws Exception {
-    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-seq-"),
-        EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, Set.of(KEY), 20_000).app().start(0);
-    OPEN.add(app::stop);
-    OPEN.add(intake);
-    OPEN.add(h);
-    return new Http(app.port());
+    return NightlyWarehouse.serve(h, Set.of(KEY), OPEN);
   }
 
   @AfterAll
