@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 /**
  * Everything the ranking knows about the items at one moment, indexed by the rows of the ALS item
  * matrix: factors, text embeddings and the sequence model's item vectors (each with its search),
- * all-time and recent popularity, interaction counts, when each item was first seen, co-visitation, live trending, exposures, and
- * which items may not be served. The nightly job's evaluator fills it from a training split, the
- * server from its snapshot; the pipeline reads nothing else about items.
+ * all-time and recent popularity, interaction counts, when each item was first seen,
+ * co-visitation, live trending, exposures, and which items may not be served. The nightly job's
+ * evaluator fills it from a training split, the server from its snapshot; the pipeline reads
+ * nothing else about items.
  */
 public final class ItemSignals {
   private final ItemMatrix factors;
