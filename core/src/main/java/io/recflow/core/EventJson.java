@@ -21,8 +21,9 @@ import java.util.Map;
  * accepted by every entry, and a rejected one gets the same reason.
  *
  * <p>Strict on shape, because a lenient reader silently drops what it did not understand: the
- * record is exactly one JSON object, with only the fields of {@link #FIELDS}, each at most once,
- * each a string, a number or null. Values stay text here; the validator judges them.
+ * record is exactly one JSON object, with only the fields of {@link #FIELDS} (matched exactly),
+ * each at most once, each a string, a number or null; ids are strings or integers, event_type a
+ * string. Values stay text here; the validator judges them.
  */
 public final class EventJson {
   /** The fields an event may carry. */
@@ -53,6 +54,13 @@ public final class EventJson {
         if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT
             && v != JsonToken.VALUE_NULL) {
           return RawEvent.unreadable(source, text, "field '" + name + "' must be a string or a number, not " + kind(v));
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT && !name.equals(Col.VALUE) && !name.equals(Col.TS)) {
+          return RawEvent.unreadable(source, text, "field '" + name + "' must be a string or an integer, not "
+              + p.getText());
+        }
+        if (v == JsonToken.VALUE_NUMBER_INT && name.equals(Col.EVENT_TYPE)) {
+          return RawEvent.unreadable(source, text, "field 'event_type' must be a string, not a number");
         }
         fields.put(name, v == JsonToken.VALUE_NULL ? null : p.getText());
       }

@@ -103,6 +103,10 @@ public final class EventValidator implements Serializable {
       if (!(value >= ratingMin && value <= ratingMax)) {
         return reject("rating value " + r.value().trim() + " is outside [" + ratingMin + ", " + ratingMax + "]");
       }
+    } else if (!isBlank(r.value())) {
+      // Accepting it would drop it silently: a client sending one believes it counts.
+      return reject("a " + type.wireName() + " event carries no value (only ratings do; how much a "
+          + type.wireName() + " counts is set by interest.weight." + type.wireName() + ")");
     }
     if (!isBlank(r.eventId())) {
       String p = checkId("event_id", r.eventId());

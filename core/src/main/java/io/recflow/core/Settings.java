@@ -208,10 +208,16 @@ public final class Settings {
   // The recommendation server (bin/recflow serve).
   public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,
       "HTTP port of the server; 0 picks a free one.");
+  public static final ConfigKey<String> SERVE_HOST = ConfigKey.ofString("serve.host", "127.0.0.1",
+      "Address the server listens on: loopback by default, so a quickstart is not reachable from the network; "
+          + "0.0.0.0 (every interface) in a container or behind a load balancer.");
   public static final ConfigKey<String> SERVE_SNAPSHOT_DIR = ConfigKey.ofString("serve.snapshotDir", "snapshots",
       "Local directory of the server's RocksDB model snapshots; a restart serves the newest complete one at once.");
   public static final ConfigKey<Integer> SERVE_POLL_SECONDS = ConfigKey.ofInt("serve.pollSeconds", 30, 1, 86_400,
       "How often the server looks for a newly published model version.");
+  public static final ConfigKey<Integer> SERVE_RETRY_SECONDS = ConfigKey.ofInt("serve.retrySeconds", 60, 1, 86_400,
+      "How long a model version the server refused waits before it is loaded again, so repaired files are "
+          + "served without a restart.");
   public static final ConfigKey<Integer> SERVE_LIVE_MILLIS = ConfigKey.ofInt("serve.liveTailMillis", 500, 50, 60_000,
       "How often the server reads new commits of user_vectors_rt and events (live vectors and seen items).");
   public static final ConfigKey<String> SERVE_API_KEYS = ConfigKey.ofOptionalString("serve.apiKeys",

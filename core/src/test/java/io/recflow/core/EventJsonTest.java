@@ -37,6 +37,9 @@ class EventJsonTest {
         problem("{\"user_id\":\"a\"}{\"user_id\":\"b\"}"));
     assertTrue(problem("{\"user_id\":\"a\"} trailing").startsWith("not valid JSON"));
     assertEquals("an event must be a JSON object, not nothing", problem(""));
+    assertEquals("field 'user_id' must be a string or an integer, not 1.5", problem("{\"user_id\":1.5}"));
+    assertEquals("field 'event_type' must be a string, not a number", problem("{\"event_type\":1}"));
+    assertTrue(problem("{\"User_Id\":\"a\"}").startsWith("unknown field 'User_Id'"));
   }
 
   @Test

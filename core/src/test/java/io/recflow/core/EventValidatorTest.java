@@ -82,7 +82,9 @@ class EventValidatorTest {
   }
 
   @Test
-  void dropsTheValueOfNonRatingEvents() {
-    assertNull(check("e", "u", "i", "purchase", "19.99", "964982703").event().value());
+  void refusesAValueOnEventsThatCarryNone() {
+    assertTrue(check("e", "u", "i", "view", "abc", "964982703").reason().startsWith("a view event carries no value"));
+    assertTrue(check("e", "u", "i", "purchase", "19.99", "964982703").reason().contains("interest.weight.purchase"));
+    assertNull(check("e", "u", "i", "purchase", " ", "964982703").event().value());
   }
 }

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.http.UnauthorizedResponse;
@@ -57,6 +58,9 @@ public final class RecServer {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = maxBodyBytes;
+      config.http.prefer405over404 = true;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
       config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
     });
     app.get("/health", this::health);
@@ -67,8 +71,13 @@ public final class RecServer {
     app.get("/v1/recommendations", this::sessionRecommendations);
     app.get("/v1/items/{id}/similar", this::similar);
     app.post("/v1/events", this::events);
-    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
-        e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      if (e instanceof MethodNotAllowedResponse) {
+        // Javalin lists the path's methods as the details' one value.
+        e.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+      }
+      error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage());
+    });
     app.exception(Exception.class, (e, ctx) -> error(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
         "internal error: " + e.getClass().getSimpleName()));
     app.error(HttpStatus.NOT_FOUND, ctx -> {
@@ -76,34 +85,16 @@ public final class RecServer {
         error(ctx, HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
       }
     });
-    app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> error(ctx, HttpStatus.METHOD_NOT_ALLOWED,
-        "method " + ctx.method() + " is not allowed on " + ctx.path()));
     return app;
   }
 
-  /** GET /health: always 200 while the process runs; says what is served, its age, and any refused version. */
+  /**
+   * GET /health: always 200 while the process runs. "status" is ok, degraded or starting, with
+   * "reasons"; then what is served, its age, how far live state lags and any refused version.
+   * No filesystem paths: the server's log has those.
+   */
   private void health(Context ctx) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    var lease = holder.acquire();
-    body.put("status", lease.isEmpty() ? "starting" : holder.refusal().isPresent() ? "degraded" : "ok");
-    lease.ifPresent(l -> {
-      try (l) {
-        body.put("modelVersion", l.snapshot().version());
-        body.put("items", l.snapshot().items().size());
-        body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
-        body.put("searchRecallAt10", l.snapshot().searchRecall());
-        body.put("ranker", l.snapshot().rankerStatus());
-        body.put("sequence", l.snapshot().sequenceStatus());
-      }
-    });
-    if (holder.loadedAtMillis() > 0) {
-      body.put("snapshotAgeSeconds", (System.currentTimeMillis() - holder.loadedAtMillis()) / 1000);
-    }
-    if (holder.liveCaughtUpAtMillis() > 0) {
-      body.put("liveLagMillis", System.currentTimeMillis() - holder.liveCaughtUpAtMillis());
-    }
-    holder.refusal().ifPresent(r -> body.put("refused", Map.of("modelVersion", r.version(), "reason", r.reason())));
-    ctx.json(body);
+    ctx.json(Health.of(holder));
   }
 
   /** GET /ready: 200 once a model is served, 503 before. */
@@ -221,8 +212,10 @@ public final class RecServer {
    * POST /v1/events with header X-Api-Key: one event object or an array of them, with the fields
    * event_id (optional), user_id, item_id, event_type, value (ratings), ts. 202 with the events'
    * ids once they are durable in the streaming job's landing directory; 400 with every invalid
-   * event's problem (nothing is written then); 401 without a valid key; 403 when no key is
-   * configured; 413 for a body over serve.maxBodyBytes; 503 when they could not be made durable.
+   * event's problem (nothing is written then), for a body that is not UTF-8 or not exactly one
+   * JSON object or array; 401 without a valid key; 403 when no key is configured; 413 for a body
+   * over serve.maxBodyBytes, however it is sent; 415 unless the Content-Type is application/json;
+   * 503 when they could not be made durable.
    * Accepted events apply at once to this server's view of their users (their next list follows
    * them); other replicas see them through the live tail.
    */
@@ -236,7 +229,7 @@ public final class RecServer {
     if (apiKeys.stream().noneMatch(k -> MessageDigest.isEqual(k, given))) {
       throw new UnauthorizedResponse(key == null ? "missing X-Api-Key header" : "invalid API key");
     }
-    String body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+    String body = RequestBody.json(ctx, maxBodyBytes);
     if (body.isBlank()) {
       throw new BadRequestResponse("the body is empty; send one event object or an array of them");
     }

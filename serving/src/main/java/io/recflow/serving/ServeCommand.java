@@ -60,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
     RecflowConfig config = RecflowConfig.loadOrLocal(profile, overrides);
     Server server = Server.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "recflow-serve-shutdown"));
-    System.out.println("recflow serve: listening on http://localhost:" + server.port()
+    System.out.println("recflow serve: listening on http://" + config.get(Settings.SERVE_HOST) + ":" + server.port()
         + " (GET /v1/users/{id}/recommendations, /v1/items/{id}/similar, /health, /metrics, /openapi.json)");
     return 0;
   }
@@ -87,14 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
       DeltaReader reader = new DeltaReader(warehouse);
       SnapshotHolder holder = new SnapshotHolder(Path.of(config.get(Settings.SERVE_SNAPSHOT_DIR)), reader,
           new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)),
-          ServedRanking.from(config));
+          ServedRanking.from(config), config.get(Settings.SERVE_RETRY_SECONDS) * 1000L);
       holder.openExisting();
       EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
           config.get(Settings.SERVE_MAX_EVENTS));
       Set<String> keys = Arrays.stream(config.get(Settings.SERVE_API_KEYS).split(",")).map(String::trim)
           .filter(k -> !k.isEmpty()).collect(Collectors.toSet());
       Javalin app = new RecServer(holder, intake, keys, config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
-          .start(config.get(Settings.SERVE_PORT));
+          .start(config.get(Settings.SERVE_HOST), config.get(Settings.SERVE_PORT));
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "recflow-refresh");
         t.setDaemon(true);

@@ -72,26 +72,42 @@ public final class SnapshotHolder implements AutoCloseable {
     }
   }
 
-  /** Why a version was refused. */
-  public record Refusal(long version, String reason) {}
+  /** Why a version was refused, and when (epoch ms). */
+  public record Refusal(long version, String reason, long atMillis) {}
+
+  /** How long a refused version waits before it is tried again, unless told otherwise. */
+  static final long DEFAULT_RETRY_MILLIS = 60_000;
 
   private final Path root;
   private final SnapshotLoader loader;
   private final DeltaReader reader;
   private final ModelSnapshot.Search search;
   private final ServedRanking ranking;
+  private final long retryMillis;
   private final AtomicReference<Served> current = new AtomicReference<>();
   private volatile Refusal refusal;
+  private volatile String warehouseProblem;
+  private volatile String liveProblem;
 
   public SnapshotHolder(Path root, DeltaReader reader) {
-    this(root, reader, ModelSnapshot.Search.EXACT, ServedRanking.DEFAULTS);
+    this(root, reader, ModelSnapshot.Search.EXACT, ServedRanking.DEFAULTS, DEFAULT_RETRY_MILLIS);
   }
 
   SnapshotHolder(Path root, DeltaReader reader, ModelSnapshot.Search search, ServedRanking ranking) {
+    this(root, reader, search, ranking, DEFAULT_RETRY_MILLIS);
+  }
+
+  /**
+   * @param retryMillis how long a refused version waits before it is loaded again: files repaired
+   *     under a running server are picked up without a restart
+   */
+  SnapshotHolder(Path root, DeltaReader reader, ModelSnapshot.Search search, ServedRanking ranking,
+      long retryMillis) {
     this.root = root;
     this.reader = reader;
     this.search = search;
     this.ranking = ranking;
+    this.retryMillis = retryMillis;
     this.loader = new SnapshotLoader(reader, ranking.trendingHours());
   }
 
@@ -128,14 +144,25 @@ public final class SnapshotHolder implements AutoCloseable {
 
   /**
    * Loads and serves the newest published version if it is not the served one and was not refused
-   * before; returns whether the served version changed. The newest published version can also be
-   * an older one, when an operator rolls back by withdrawing the versions after it.
+   * within the retry interval; returns whether the served version changed. The newest published
+   * version can also be an older one, when an operator rolls back by withdrawing the versions after
+   * it.
    */
   public synchronized boolean refresh() throws Exception {
-    long latest = loader.latestPublished();
+    long latest;
+    try {
+      latest = loader.latestPublished();
+    } catch (RuntimeException e) {
+      warehouseProblem = "the warehouse cannot be read: " + reason(e);
+      throw e;
+    }
+    warehouseProblem = latest >= 0 ? null : "no model version is published in the warehouse (is "
+        + "recflow.warehouse right? bin/recflow batch publishes one)";
     Served now = current.get();
-    if (latest < 0 || (now != null && latest == now.snapshot.version())
-        || (refusal != null && refusal.version() == latest)) {
+    if (latest < 0 || (now != null && latest == now.snapshot.version())) {
+      return false;
+    }
+    if (refusal != null && refusal.version() == latest && System.currentTimeMillis() - refusal.atMillis() < retryMillis) {
       return false;
     }
     Files.createDirectories(root);
@@ -149,8 +176,8 @@ public final class SnapshotHolder implements AutoCloseable {
       refusal = null;
       return true;
     } catch (Exception e) {
-      refusal = new Refusal(latest, e.getMessage() == null ? e.toString() : e.getMessage());
-      LOG.error("refused model version {}: {}", latest, refusal.reason());
+      refusal = new Refusal(latest, reason(e), System.currentTimeMillis());
+      LOG.error("refused model version {} (trying again in {} s): {}", latest, retryMillis / 1000, refusal.reason());
       deleteTree(dir);
       return false;
     }
@@ -176,7 +203,25 @@ public final class SnapshotHolder implements AutoCloseable {
       if (l != null) {
         l.live().catchUp();
       }
+      liveProblem = null;
+    } catch (Exception e) {
+      liveProblem = "live vectors and events cannot be read: " + reason(e);
+      throw e;
     }
+  }
+
+  /** Why the warehouse gave no servable version at the last refresh, if it did not. */
+  Optional<String> warehouseProblem() {
+    return Optional.ofNullable(warehouseProblem);
+  }
+
+  /** Why the last catch-up with live vectors and events failed, if it did. */
+  Optional<String> liveProblem() {
+    return Optional.ofNullable(liveProblem);
+  }
+
+  private static String reason(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** A hold on the current snapshot; empty before the first one is loaded. */

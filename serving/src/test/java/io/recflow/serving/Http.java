@@ -37,6 +37,48 @@ final class Http {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POST with the body's exact bytes and the given Content-Type (none when null). */
+  HttpResponse<String> post(String path, String apiKey, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("X-Api-Key", apiKey);
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends {@code request} as bytes on a fresh socket, exactly as written (for what a client
+   * library refuses to send), then {@code body} from another thread while the answer is read;
+   * returns the answer's text, status line first. A server that answers early and closes may cut
+   * the body short; that is not an error here.
+   */
+  String raw(String request, java.io.InputStream body) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      var out = socket.getOutputStream();
+      out.write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      out.flush();
+      Thread sender = new Thread(() -> {
+        try {
+          body.transferTo(out);
+          out.flush();
+        } catch (java.io.IOException closedEarly) {
+          // the server answered before the body ended
+        }
+      });
+      sender.start();
+      var answer = new java.io.ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(answer);
+      } catch (java.net.SocketException reset) {
+        // a reset after the answer: keep what arrived
+      }
+      sender.interrupt();
+      return answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }

@@ -154,7 +154,9 @@ class SequenceServingIT {
         db -> db.put(SnapshotKeys.key(SnapshotKeys.SEQUENCE_WEIGHT, "block0.wq"), SnapshotKeys.floats(new float[7])));
     Http h = serve(corrupt);
     JsonNode health = h.json("/health");
-    assertEquals("ok", health.get("status").asText(), "the version itself is served");
+    assertEquals("degraded", health.get("status").asText(), health.toString());
+    assertTrue(health.get("reasons").get(0).asText().startsWith("the version's sequence model was refused"),
+        health.toString());
     String status = health.get("sequence").asText();
     assertTrue(status.startsWith("refused: ") && status.contains("block0.wq"), status);
     JsonNode served = h.json("/v1/users/u1/recommendations?k=10");

@@ -116,16 +116,19 @@ class SnapshotSwapIT {
   }
 
   @Test
-  void aBrokenVersionIsRefusedAndTheServedOneKeepsServing() throws Exception {
+  void aBrokenVersionIsRefusedWhileTheServedOneKeepsServingAndIsServedOnceRepaired() throws Exception {
     Path broken = tmp.resolve("broken");
     NightlyWarehouse.copyTree(twoNights, broken);
+    Path parquet;
     try (Stream<Path> files = Files.walk(broken.resolve("item_factors/model_version=2"))) {
-      Path parquet = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
-      Files.delete(parquet);
+      parquet = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
+    Path aside = Files.move(parquet, tmp.resolve("aside.parquet"));
     Path root = tmp.resolve("snapshots");
     NightlyWarehouse.snapshotOfVersion1(root);
-    SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(broken.toString()));
+    // Retried at every refresh, as if serve.retrySeconds had passed each time.
+    SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(broken.toString()), ModelSnapshot.Search.EXACT,
+        ServedRanking.DEFAULTS, 0);
     assertEquals(1, holder.openExisting());
     assertFalse(holder.refresh());
     assertEquals(2, holder.refusal().orElseThrow().version());
@@ -136,12 +139,35 @@ class SnapshotSwapIT {
     assertEquals("degraded", health.get("status").asText());
     assertEquals(1, health.get("modelVersion").asLong());
     assertEquals(2, health.get("refused").get("modelVersion").asLong());
-    assertTrue(health.get("refused").get("reason").asText().contains("model version 2 cannot be served")
-        || health.get("refused").get("reason").asText().contains("parquet"), health.toString());
+    assertTrue(health.get("reasons").get(0).asText().startsWith("model version 2 was refused"), health.toString());
+    assertFalse(health.toString().contains(tmp.toString()), "/health shows a path to anyone: " + health);
     JsonNode recs = http.json("/v1/users/u1/recommendations");
     assertEquals(1, recs.get("modelVersion").asLong());
     assertEquals(10, recs.get("items").size());
     assertTrue(http.get("/metrics").body().contains("recflow_model_refused 1.0"));
+
+    Files.move(aside, parquet);
+    assertTrue(holder.refresh(), "the repaired version was not served");
+    assertEquals(2, http.json("/v1/users/u1/recommendations").get("modelVersion").asLong());
+    health = http.json("/health");
+    assertEquals("ok", health.get("status").asText(), health.toString());
+    assertEquals(0, health.get("reasons").size());
+    app.stop();
+    holder.close();
+  }
+
+  @Test
+  void healthSaysStartingThenDegradedWithTheReasonWhenTheWarehouseHasNoModel() throws Exception {
+    SnapshotHolder holder = new SnapshotHolder(tmp.resolve("snapshots"),
+        new DeltaReader(tmp.resolve("no-warehouse-here").toString()));
+    Javalin app = serve(holder);
+    Http http = new Http(app.port());
+    assertEquals("starting", http.json("/health").get("status").asText());
+    assertFalse(holder.refresh());
+    JsonNode health = http.json("/health");
+    assertEquals("degraded", health.get("status").asText(), health.toString());
+    assertTrue(health.get("reasons").get(0).asText().contains("no model version is published"), health.toString());
+    assertEquals(503, http.get("/ready").statusCode());
     app.stop();
     holder.close();
   }
