@@ -27,25 +27,26 @@ public class FreshnessBench {
     Random rnd = new Random(42);
     List<Long> millis = new ArrayList<>();
     List<Double> sequenceMillis = new ArrayList<>();
-    boolean sequence = get(url + "/health").contains("\"sequence\":\"published\"");
+    boolean sequence = get(key, url + "/health").contains("\"sequence\":\"published\"");
     for (int p = 0; p < probes; p++) {
       String user = "u" + (firstUser + p);
-      if (!get(url + "/v1/users/" + user + "/recommendations?k=10").contains("\"strategy\":\"als\"")) {
+      if (!get(key, url + "/v1/users/" + user + "/recommendations?k=10").contains("\"strategy\":\"als\"")) {
         throw new IllegalStateException(user + " is not a nightly user, or already live");
       }
       String sequenceUrl = url + "/v1/users/" + user + "/recommendations?k=10&model=sequence";
-      String before = sequence ? items(get(sequenceUrl)) : null;
+      String before = sequence ? items(get(key, sequenceUrl)) : null;
       long sent = System.nanoTime();
       String event = "{\"user_id\":\"" + user + "\",\"item_id\":\"i" + rnd.nextInt(1000)
           + "\",\"event_type\":\"purchase\",\"ts\":" + System.currentTimeMillis() + "}";
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/events"))
-          .header("X-Api-Key", key).POST(HttpRequest.BodyPublishers.ofString(event)).build(),
+          .header("X-Api-Key", key).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(event)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 202) {
         throw new IllegalStateException("POST answered " + r.statusCode() + ": " + r.body());
       }
       if (sequence) {
-        while (items(get(sequenceUrl)).equals(before)) {
+        while (items(get(key, sequenceUrl)).equals(before)) {
           if (System.nanoTime() - sent > 10_000_000_000L) {
             throw new IllegalStateException("the sequence model's list for " + user + " did not change in 10 s");
           }
@@ -53,7 +54,7 @@ public class FreshnessBench {
         sequenceMillis.add((System.nanoTime() - sent) / 1e6);
       }
       long deadline = System.currentTimeMillis() + 60_000;
-      while (!get(url + "/v1/users/" + user + "/recommendations?k=10").contains("\"strategy\":\"live\"")) {
+      while (!get(key, url + "/v1/users/" + user + "/recommendations?k=10").contains("\"strategy\":\"live\"")) {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException("no live vector for " + user + " after 60 s");
         }
@@ -84,7 +85,8 @@ public class FreshnessBench {
     return String.join(",", body.replaceAll("\"itemId\":\"([^\"]*)\"|.", "$1 ").trim().split("\\s+"));
   }
 
-  private static String get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  private static String get(String key, String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("X-Api-Key", key).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 }

@@ -28,14 +28,13 @@ public class SequenceBench {
     Random rnd = new Random(42);
     ItemMatrix items = RandomItems.matrix(n, shape.dim(), rnd);
     SequenceModel model = new SequenceModel(shape, items, weights(shape, rnd));
-    System.out.println("| step | threads | p50 | p99 | mean |");
-    System.out.println("|---|---|---|---|---|");
+    String kernels = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "vector API" : "scalar";
     for (int threads : new int[] {1, 2}) {
       for (boolean withTopK : new boolean[] {false, true}) {
         run(model, n, shape.length(), requests / 4, threads, withTopK); // warm-up
         double[] ms = run(model, n, shape.length(), requests, threads, withTopK);
         Arrays.sort(ms);
-        System.out.printf("| %s | %d | %.3f ms | %.3f ms | %.3f ms |%n",
+        System.out.printf("| %s | %s | %d | %.3f ms | %.3f ms | %.3f ms |%n", kernels,
             withTopK ? "forward pass + top-10 of " + n + " items" : "forward pass, L = " + shape.length(), threads,
             ms[ms.length / 2], ms[(int) (ms.length * 0.99)], Arrays.stream(ms).average().orElse(0));
       }

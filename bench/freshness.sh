@@ -21,15 +21,16 @@ bin/recflow batch --input "$BENCH_DIR/fresh-data" --format csv --set recflow.war
   > "$BENCH_DIR/fresh-batch.out" 2>&1
 bin/recflow stream --set recflow.warehouse="$WH" > "$BENCH_DIR/fresh-stream.log" 2>&1 &
 STREAM=$!
+{ read -r KEY; read -r KEY_ENTRY; } < <(bin/recflow keys new --name bench --scopes read+write --entry-only)
 bin/recflow serve --set recflow.warehouse="$WH" --set serve.snapshotDir="$BENCH_DIR/fresh-snapshots" \
-  --set serve.port="$PORT" --set serve.apiKeys=bench > "$BENCH_DIR/fresh-serve.log" 2>&1 &
+  --set serve.port="$PORT" --set serve.keys="$KEY_ENTRY" --set serve.rateLimit=0 > "$BENCH_DIR/fresh-serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER $STREAM 2>/dev/null; wait $SERVER $STREAM 2>/dev/null || true' EXIT
 wait_ready "$PORT" "$BENCH_DIR/fresh-serve.log"
 # The stream's first batch seeds its state from the warehouse; one probe user waits that out.
-java bench/FreshnessBench.java "http://127.0.0.1:$PORT" bench 1 1 > /dev/null
+java bench/FreshnessBench.java "http://127.0.0.1:$PORT" "$KEY" 1 1 > /dev/null
 echo "## Freshness: event to changed answer ($(date -u +%Y-%m-%d), $(nproc) cores, bench/freshness.sh $PROBES)"
 echo
 echo "| path | probes | p50 | p95 | max |"
 echo "|---|---|---|---|---|"
-java bench/FreshnessBench.java "http://127.0.0.1:$PORT" bench "$PROBES" 2
+java bench/FreshnessBench.java "http://127.0.0.1:$PORT" "$KEY" "$PROBES" 2

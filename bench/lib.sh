@@ -13,7 +13,8 @@ wait_ready() {
 }
 
 # run_serving_class FILE CLASS ARGS...: compiles a bench class of package io.recflow.serving (with
-# bench/RandomItems.java) against the serving jar and runs it with the vector API. Compiled, not
+# bench/RandomItems.java) against the serving jar and runs it with the vector API (or, with
+# BENCH_SCALAR=1, without it: the scalar loops, for a comparison in the same run). Compiled, not
 # launched from source: the source launcher's class loader would not share the package with the
 # jar, and the kernels are package-private.
 run_serving_class() {
@@ -24,7 +25,9 @@ run_serving_class() {
   classes="${BENCH_DIR:-/tmp/recflow-bench}/classes-$class"
   mkdir -p "$classes"
   javac -nowarn --add-modules jdk.incubator.vector -d "$classes" -cp "$cp" "$file" bench/RandomItems.java 2>/dev/null
-  java -Xmx8g --add-modules jdk.incubator.vector -cp "$classes:$cp" "$class" "$@" 2>&1 | grep -v 'incubator'
+  local modules=(--add-modules jdk.incubator.vector)
+  [[ "${BENCH_SCALAR:-}" == 1 ]] && modules=()
+  java -Xmx8g "${modules[@]}" -cp "$classes:$cp" "$class" "$@" 2>&1 | grep -v 'incubator'
 }
 
 # load_tools: installs the HTTP load generators (Debian's hey and wrk) when missing, then builds

@@ -38,7 +38,8 @@ measure() {
   local name="$1"
   shift
   bin/recflow serve --set serve.snapshotDir="$SNAPSHOTS" --set recflow.warehouse="$BENCH_DIR/no-warehouse" \
-    --set serve.port="$PORT" "$@" > "$BENCH_DIR/serve-$name.log" 2>&1 &
+    --set serve.port="$PORT" --set serve.publicReads=true --set serve.rateLimit=0 "$@" \
+    > "$BENCH_DIR/serve-$name.log" 2>&1 &
   local server=$!
   wait_ready "$PORT" "$BENCH_DIR/serve-$name.log"
   local ranker

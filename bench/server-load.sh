@@ -54,7 +54,9 @@ measure() {
   local opts="-Xmx$heap -XX:+ExitOnOutOfMemoryError"
   local args=(--set recflow.warehouse="$WAREHOUSE" --set serve.snapshotDir="$snapshots" --set serve.port="$PORT")
   if [[ -z "$base" ]]; then
-    RECFLOW_SERVE_JAVA_OPTS="$opts" bin/recflow serve "${args[@]}" > "$log" 2>&1 &
+    # Keyless reads at the full rate: the load measures serving, not access control.
+    RECFLOW_SERVE_JAVA_OPTS="$opts" bin/recflow serve "${args[@]}" --set serve.publicReads=true \
+      --set serve.rateLimit=0 > "$log" 2>&1 &
   else
     # The baseline has only its serving module built: bin/recflow serve's java line, run by hand.
     (cd "$base" && exec java $opts --add-modules jdk.incubator.vector \

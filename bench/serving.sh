@@ -25,7 +25,7 @@ fi
 # The approximate index is kept beside the snapshot; without it the server builds it, and logs how long.
 rm -f "$SNAPSHOTS/model-1/ivf.bin"
 bin/recflow serve --set serve.snapshotDir="$SNAPSHOTS" --set recflow.warehouse="$BENCH_DIR/no-warehouse" \
-  --set serve.port="$PORT" > "$BENCH_DIR/serve.log" 2>&1 &
+  --set serve.port="$PORT" --set serve.publicReads=true --set serve.rateLimit=0 > "$BENCH_DIR/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 wait_ready "$PORT" "$BENCH_DIR/serve.log"

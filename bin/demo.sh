@@ -24,7 +24,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 USER_ID=189
-KEY="demo-$RANDOM$RANDOM"
 LOGS="$HOME_DIR/logs"
 mkdir -p "$LOGS"
 BASE="http://127.0.0.1:$PORT"
@@ -39,6 +38,11 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
+get() {
+  # A read with the demo's key: the server answers reads only to keys with the read scope.
+  curl -sf -H "X-Api-Key: $KEY" "$@"
+}
+
 titles() {
   # The titles of a recommendations answer, numbered; the answer is compact JSON from the server.
   grep -o '"title":"[^"]*"' | sed 's/"title":"//; s/"$//' | nl -w3 -s'. '
@@ -51,7 +55,9 @@ echo
 echo "== 2/4 Starting the streaming job and the server (logs in $LOGS)"
 bin/recflow stream "${SETS[@]}" > "$LOGS/stream.log" 2>&1 &
 PIDS+=($!)
-bin/recflow serve "${SETS[@]}" --set serve.port="$PORT" --set serve.apiKeys="$KEY" > "$LOGS/serve.log" 2>&1 &
+# A key for this demo: the server's profile holds only its salted hash (serve.keys).
+{ read -r KEY; read -r KEY_ENTRY; } < <(bin/recflow keys new --name demo --scopes read+write --entry-only)
+bin/recflow serve "${SETS[@]}" --set serve.port="$PORT" --set serve.keys="$KEY_ENTRY" > "$LOGS/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 240); do
   curl -sf "$BASE/ready" >/dev/null 2>&1 && break
@@ -61,13 +67,13 @@ curl -sf "$BASE/ready" >/dev/null || { echo "the server did not start; see $LOGS
 
 echo
 echo "== 3/4 User $USER_ID's recommendations now (GET /v1/users/$USER_ID/recommendations):"
-BEFORE="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10")"
+BEFORE="$(get "$BASE/v1/users/$USER_ID/recommendations?k=10")"
 titles <<<"$BEFORE"
 SEQUENCE=false
 if curl -sf "$BASE/health" | grep -q '"sequence":"published"'; then
   SEQUENCE=true
   echo "... and what the sequence model alone predicts they watch next (?model=sequence):"
-  titles < <(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")
+  titles < <(get "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")
 else
   echo "(this version has no sequence model to serve: $(curl -sf "$BASE/health" | grep -o '"sequence":"[^"]*"'))"
 fi
@@ -86,7 +92,7 @@ if [[ "$SEQUENCE" == true ]]; then
   # The server applied the events to the user's history when it accepted them: the very next
   # request reads them, before the streaming job has done anything.
   POSTED_NS="$(date +%s%N)"
-  NEXT="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")"
+  NEXT="$(get "$BASE/v1/users/$USER_ID/recommendations?k=10&model=sequence")"
   MS=$(( ($(date +%s%N) - POSTED_NS) / 1000000 ))
   echo "The sequence model's list on the next request, answered ${MS} ms after the events were accepted:"
   titles <<<"$NEXT"
@@ -94,7 +100,7 @@ fi
 echo "... the streaming job folds them into the user's vector; waiting for the server to see it."
 AFTER=""
 for _ in $(seq 1 300); do
-  AFTER="$(curl -sf "$BASE/v1/users/$USER_ID/recommendations?k=10")"
+  AFTER="$(get "$BASE/v1/users/$USER_ID/recommendations?k=10")"
   grep -q '"strategy":"live"' <<<"$AFTER" && break
   sleep 0.5
 done
@@ -106,12 +112,13 @@ echo "User $USER_ID's recommendations after those ratings:"
 titles <<<"$AFTER"
 
 echo
-echo "The server listens on $BASE. Try:"
-echo "  curl '$BASE/v1/users/$USER_ID/recommendations?k=5&explain=true'    # because you liked ..."
-echo "  curl '$BASE/v1/users/someone-new/recommendations?recent=6377,4886'  # a new user's first clicks"
-echo "  curl '$BASE/v1/recommendations?recent=4886,6377&model=sequence'       # an anonymous session, newest first"
-echo "  curl '$BASE/v1/items/6377/similar?by=content'                      # films like Finding Nemo"
-echo "  curl -H 'X-Api-Key: $KEY' -d '{\"user_id\":\"$USER_ID\",\"item_id\":\"1\",\"event_type\":\"view\",\"ts\":$NOW}' $BASE/v1/events"
+echo "The server listens on $BASE; this demo's key (read and write) is $KEY. Try:"
+echo "  K='X-Api-Key: $KEY'"
+echo "  curl -H \"\$K\" '$BASE/v1/users/$USER_ID/recommendations?k=5&explain=true'    # because you liked ..."
+echo "  curl -H \"\$K\" '$BASE/v1/users/someone-new/recommendations?recent=6377,4886'  # a new user's first clicks"
+echo "  curl -H \"\$K\" '$BASE/v1/recommendations?recent=4886,6377&model=sequence'       # an anonymous session"
+echo "  curl -H \"\$K\" '$BASE/v1/items/6377/similar?by=content'                      # films like Finding Nemo"
+echo "  curl -H \"\$K\" -H 'Content-Type: application/json' -d '{\"user_id\":\"$USER_ID\",\"item_id\":\"1\",\"event_type\":\"view\",\"ts\":$NOW}' $BASE/v1/events"
 echo "  curl $BASE/metrics | grep recflow_                                  # Prometheus metrics"
 echo "API: $BASE/openapi.json; how it works: docs/serving.md."
 echo "The warehouse is in ./warehouse; to look at it in the analyst notebooks: notebooks/install-kernel.sh,"

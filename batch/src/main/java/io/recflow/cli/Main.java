@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "recflow", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "recflow 0.1.0",
     description = "Personalised recommendations on Spark, Delta Lake and RocksDB.",
     footer = "%nThe streaming job and the server have entry points of their own: recflow stream --help, "
-        + "recflow serve --help",
+        + "recflow serve --help, and the server's API keys: recflow keys new --help",
     subcommands = {BatchCommand.class, IngestCommand.class, EvalCommand.class, TuneCommand.class,
         RecommendCommand.class, ModelsCommand.class, GenerateCommand.class, ConfigCommand.class})
 public final class Main {

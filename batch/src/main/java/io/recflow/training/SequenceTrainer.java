@@ -48,8 +48,9 @@ public final class SequenceTrainer {
   private final float dropout;
   private final int threads;
   private final long seed;
-  /** Steps skipped in the current fit because their gradient was not finite. */
-  private int skipped;
+
+  /** One optimiser step: its loss, and the parameters whose gradient was not finite (then it was skipped). */
+  private record Step(float loss, List<String> notFinite) {}
 
   public SequenceTrainer(SequenceParams shape, int epochs, int patience, double maxMinutes, int batchSize,
                          double learningRate, int negatives, double dropout, int threads, long seed) {
@@ -88,7 +89,7 @@ public final class SequenceTrainer {
    */
   public Trained fit(ItemMatrix catalog, ItemMatrix text, Map<String, int[]> train, Map<String, Integer> validation) {
     long started = System.nanoTime();
-    skipped = 0;
+    int skipped = 0;
     Engine.getInstance(); // loads libtorch, which the thread setting below calls into
     JniUtils.setNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     List<int[]> windows = new ArrayList<>();
@@ -128,8 +129,12 @@ public final class SequenceTrainer {
         int steps = 0;
         for (int from = 0; from < windows.size() && Double.isFinite(loss); from += batchSize) {
           stop.check();
-          loss += step(net, adam, windows.subList(from, Math.min(windows.size(), from + batchSize)), sampler, rnd);
+          Step s = step(net, adam, windows.subList(from, Math.min(windows.size(), from + batchSize)), sampler, rnd);
+          loss += s.loss();
           steps++;
+          if (!s.notFinite().isEmpty() && skipped++ == 0) {
+            LOG.warn("sequence model: a step's gradient is not finite (of {}); it is skipped", s.notFinite());
+          }
         }
         if (!Double.isFinite(loss)) {
           // The weights that gave a loss that is not a number cannot be trusted; the best epoch's can.
@@ -170,8 +175,8 @@ public final class SequenceTrainer {
     }
   }
 
-  /** One optimiser step on a batch of windows; returns its loss. */
-  private float step(SequenceNetwork net, Optimizer adam, List<int[]> batch, Negatives sampler, Random rnd) {
+  /** One optimiser step on a batch of windows. */
+  private Step step(SequenceNetwork net, Optimizer adam, List<int[]> batch, Negatives sampler, Random rnd) {
     int l = shape.length();
     long[] input = new long[batch.size() * l];
     long[] target = new long[batch.size() * l];
@@ -201,19 +206,15 @@ public final class SequenceTrainer {
           notFinite.add(e.getKey());
         }
       }
+      // A step whose gradient is not finite would carry a NaN into every weight through Adam's
+      // moments; it is skipped, as mixed-precision trainers skip theirs.
       if (notFinite.isEmpty()) {
         grads.forEach((name, grad) -> adam.update(name, net.parameters().get(name), grad));
-      } else {
-        // A step whose gradient is not finite would carry a NaN into every weight through Adam's
-        // moments; it is skipped, as mixed-precision trainers skip theirs.
-        if (skipped++ == 0) {
-          LOG.warn("sequence model: a step's gradient is not finite (of {}); it is skipped", notFinite);
-        }
       }
       // The collector does not zero gradients between steps; assigning 0 (rather than subtracting
       // the gradient from itself) also clears an infinite one.
       grads.values().forEach(g -> g.set(new NDIndex(":"), 0));
-      return loss.getFloat();
+      return new Step(loss.getFloat(), notFinite);
     }
   }
 

@@ -57,6 +57,18 @@ public final class ConfigKey<T> {
     return new ConfigKey<>(name, "", String::trim, v -> true, "any string, empty for none", doc);
   }
 
+  /**
+   * A string that may be empty (meaning "not set"), read by {@code check}, which throws an
+   * IllegalArgumentException saying what is wrong.
+   */
+  public static ConfigKey<String> ofChecked(String name, String rule, java.util.function.Consumer<String> check,
+                                            String doc) {
+    return new ConfigKey<>(name, "", s -> {
+      check.accept(s.trim());
+      return s.trim();
+    }, v -> true, rule, doc);
+  }
+
   /** true or false. */
   public static ConfigKey<Boolean> ofBoolean(String name, boolean def, String doc) {
     return new ConfigKey<>(name, def, s -> {
@@ -73,6 +85,14 @@ public final class ConfigKey<T> {
     T v;
     try {
       v = parser.apply(text);
+    } catch (NumberFormatException e) {
+      throw invalid(text, origin);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() == null) {
+        throw invalid(text, origin);
+      }
+      throw new ConfigException("Invalid value for " + name + " in " + origin + ": " + e.getMessage() + ". It must be "
+          + rule + ".");
     } catch (RuntimeException e) {
       throw invalid(text, origin);
     }

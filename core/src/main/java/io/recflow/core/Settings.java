@@ -190,6 +190,10 @@ public final class Settings {
       "files", "kafka");
   public static final ConfigKey<String> STREAM_LANDING_DIR = ConfigKey.ofOptionalString("stream.landingDir",
       "Directory of JSON-lines event files the stream reads; empty means <recflow.warehouse>/landing/events.");
+  public static final ConfigKey<String> STREAM_CLEAN_SOURCE = ConfigKey.ofString("stream.cleanSource", "delete",
+      "What becomes of a landing file once the batch that read it is committed to the warehouse: delete, archive "
+          + "(moved under <recflow.warehouse>/landing/archive) or off (kept; the directory then grows without end).",
+      "delete", "archive", "off");
   public static final ConfigKey<String> STREAM_CHECKPOINT_DIR = ConfigKey.ofOptionalString("stream.checkpointDir",
       "The stream's checkpoint (offsets and RocksDB state); empty means <recflow.warehouse>/_checkpoints/stream.");
   public static final ConfigKey<String> STREAM_KAFKA_SERVERS = ConfigKey.ofString("stream.kafka.bootstrapServers",
@@ -220,9 +224,17 @@ public final class Settings {
           + "served without a restart.");
   public static final ConfigKey<Integer> SERVE_LIVE_MILLIS = ConfigKey.ofInt("serve.liveTailMillis", 500, 50, 60_000,
       "How often the server reads new commits of user_vectors_rt and events (live vectors and seen items).");
-  public static final ConfigKey<String> SERVE_API_KEYS = ConfigKey.ofOptionalString("serve.apiKeys",
-      "Comma-separated keys that POST /v1/events accepts in the X-Api-Key header; empty (the default) refuses "
-          + "every write.");
+  public static final ConfigKey<String> SERVE_KEYS = ConfigKey.ofChecked("serve.keys",
+      "comma-separated name:scopes:salt:hash entries, empty for none", ApiKey::parseAll,
+      "API keys the server accepts in the X-Api-Key header, as bin/recflow keys new writes them (salted hashes, "
+          + "never the keys); each with scopes read, write or admin. Empty (the default) closes every route that "
+          + "needs a key.");
+  public static final ConfigKey<Boolean> SERVE_PUBLIC_READS = ConfigKey.ofBoolean("serve.publicReads", false,
+      "Answer recommendation and similar-item requests without a key (explanations still need the read scope). "
+          + "Off by default: a user's list reveals what they did.");
+  public static final ConfigKey<Integer> SERVE_RATE_LIMIT = ConfigKey.ofInt("serve.rateLimit", 1000, 0, 1_000_000,
+      "Requests per second each key may make (keyless public reads: each client address), with bursts of as many; "
+          + "more get 429 with Retry-After. 0 means no limit.");
   public static final ConfigKey<Integer> SERVE_MAX_BODY_BYTES = ConfigKey.ofInt("serve.maxBodyBytes", 1_000_000,
       1_000, 100_000_000, "Largest request body the server reads; larger ones get 413.");
   public static final ConfigKey<Integer> SERVE_ANN_MIN_ITEMS = ConfigKey.ofInt("serve.annMinItems", 200_000, 1,

@@ -33,8 +33,8 @@ public final class UserSignals {
    * @param vector the user's ALS vector, or null
    * @param recentRows positive items, newest first (at most {@link #PROFILE_ITEMS} are used)
    * @param recentMillis when each of {@code recentRows} happened
-   * @param sequence every item interacted with, positive or not, oldest first (by time, then item
-   *     id); the sequence model reads its newest ones
+   * @param sequence the items interacted with, positive or not, oldest first (by time, then item
+   *     id): all of them, or at least the newest that the sequence model reads
    * @param seen every row the user interacted with, positive or not
    * @param historyLength how many items the user interacted with
    * @param nowMillis the request's clock
@@ -61,7 +61,7 @@ public final class UserSignals {
     return recentRows;
   }
 
-  /** Every item the user interacted with, oldest first. */
+  /** The items the user interacted with, oldest first: at least the sequence model's newest L. */
   public int[] sequence() {
     return sequence;
   }

@@ -20,6 +20,8 @@ import java.util.Map;
  * yet (its id vector is zero) still has a place.
  */
 public final class SequenceModel {
+  /** Whether the JVM has the vector API ({@code --add-modules jdk.incubator.vector}), as the server does. */
+  static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   /** Layer norm's epsilon (PyTorch's default); the trainer must normalise with the same. */
   public static final float LAYER_NORM_EPS = 1e-5f;
   private final SequenceParams params;
@@ -188,8 +190,13 @@ public final class SequenceModel {
     return y;
   }
 
-  /** x·W + b with W row-major [x.length × out]; the inner loop runs along W's rows, which the JIT vectorises. */
+  /** x·W + b with W row-major [x.length × out]: with the vector API when the JVM has it. */
   static float[] linear(float[] x, float[] w, float[] bias, int out) {
+    return SIMD ? SimdLinear.linear(x, w, bias, out) : scalarLinear(x, w, bias, out);
+  }
+
+  /** x·W + b, the inner loop along W's rows. */
+  static float[] scalarLinear(float[] x, float[] w, float[] bias, int out) {
     float[] y = bias.clone();
     for (int i = 0; i < x.length; i++) {
       float xi = x[i];

@@ -53,6 +53,25 @@ class SequenceModelTest {
   }
 
   @Test
+  void theVectorApiLinearLayerEqualsTheScalarOne() {
+    assertTrue(SequenceModel.SIMD, "core's tests run with jdk.incubator.vector, as the server does");
+    Random rnd = new Random(7);
+    for (int[] shape : new int[][] {{64, 64}, {64, 256}, {13, 37}, {4, 3}}) {
+      float[] x = new float[shape[0]];
+      float[] w = new float[shape[0] * shape[1]];
+      float[] b = new float[shape[1]];
+      for (float[] a : List.of(x, w, b)) {
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (float) rnd.nextGaussian();
+        }
+      }
+      float[] simd = SimdLinear.linear(x, w, b, shape[1]);
+      float[] scalar = SequenceModel.scalarLinear(x, w, b, shape[1]);
+      assertArrayEquals(scalar, simd, 1e-4f, shape[0] + " x " + shape[1]);
+    }
+  }
+
+  @Test
   void onlyTheNewestLengthItemsAreRead() {
     SequenceModel m = new SequenceModel(SHAPE, items(1, 6), tensors(2, false));
     assertArrayEquals(m.query(new int[] {3, 4, 5}), m.query(new int[] {0, 1, 2, 3, 4, 5}));

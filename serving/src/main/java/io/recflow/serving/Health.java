@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * What GET /health says. {@code starting} until the first model is served or the first attempt to
  * find one fails; {@code degraded} with every reason while something is wrong (no model, a refused
  * version or a refused part of the served one, an unreadable warehouse, live state failing or far
- * behind), even if a model is still served; {@code ok} otherwise. Anyone may ask, so the reasons name no filesystem paths: the
- * server's log has them.
+ * behind), even if a model is still served; {@code ok} otherwise. Anyone may ask, so the reasons
+ * name no filesystem paths unless the caller holds an admin key; the server's log has them too.
  */
 final class Health {
   /** Live state further behind than this makes the server degraded: users' newest actions are missing. */
@@ -20,7 +20,9 @@ final class Health {
 
   private Health() {}
 
-  static Map<String, Object> of(SnapshotHolder holder) {
+  /** The body; with {@code showPaths} (an admin asks) reasons keep their paths. */
+  static Map<String, Object> of(SnapshotHolder holder, boolean showPaths) {
+    java.util.function.UnaryOperator<String> redact = showPaths ? t -> t : Health::redact;
     Map<String, Object> body = new LinkedHashMap<>();
     List<String> reasons = new ArrayList<>();
     holder.warehouseProblem().ifPresent(reasons::add);
@@ -33,8 +35,8 @@ final class Health {
         body.put("items", l.snapshot().items().size());
         body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
         body.put("searchRecallAt10", l.snapshot().searchRecall());
-        body.put("ranker", redact(l.snapshot().rankerStatus()));
-        body.put("sequence", redact(l.snapshot().sequenceStatus()));
+        body.put("ranker", redact.apply(l.snapshot().rankerStatus()));
+        body.put("sequence", redact.apply(l.snapshot().sequenceStatus()));
         // A part of the version refused: the rest serves without it, which is worth an operator's look.
         if (l.snapshot().rankerStatus().startsWith("refused")) {
           reasons.add("the version's ranker was " + l.snapshot().rankerStatus());
@@ -60,8 +62,8 @@ final class Health {
       body.put("status", reasons.isEmpty() ? "ok" : "degraded");
     }
     holder.refusal().ifPresent(r -> body.put("refused", Map.of("modelVersion", r.version(), "reason",
-        redact(r.reason()))));
-    body.put("reasons", reasons.stream().map(Health::redact).toList());
+        redact.apply(r.reason()))));
+    body.put("reasons", reasons.stream().map(redact).toList());
     // status first, for people reading it with curl
     Map<String, Object> ordered = new LinkedHashMap<>();
     ordered.put("status", body.remove("status"));

@@ -3,22 +3,18 @@ package io.recflow.serving;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
-import io.javalin.http.UnauthorizedResponse;
 import io.recflow.core.Event;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.rocksdb.RocksDBException;
@@ -41,14 +37,14 @@ public final class RecServer {
 
   private final SnapshotHolder holder;
   private final EventIntake intake;
-  private final List<byte[]> apiKeys;
+  private final Access access;
   private final int maxBodyBytes;
   private final ServerMetrics metrics;
 
-  RecServer(SnapshotHolder holder, EventIntake intake, Set<String> apiKeys, int maxBodyBytes) {
+  RecServer(SnapshotHolder holder, EventIntake intake, Access access, int maxBodyBytes) {
     this.holder = holder;
     this.intake = intake;
-    this.apiKeys = apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    this.access = access;
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = new ServerMetrics(holder);
   }
@@ -67,10 +63,11 @@ public final class RecServer {
     app.get("/ready", this::ready);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/openapi.json", this::openApi);
-    app.get("/v1/users/{id}/recommendations", this::recommendations);
-    app.get("/v1/recommendations", this::sessionRecommendations);
-    app.get("/v1/items/{id}/similar", this::similar);
-    app.post("/v1/events", this::events);
+    app.beforeMatched(access::check);
+    app.get("/v1/users/{id}/recommendations", this::recommendations, Access.READ);
+    app.get("/v1/recommendations", this::sessionRecommendations, Access.READ);
+    app.get("/v1/items/{id}/similar", this::similar, Access.READ);
+    app.post("/v1/events", this::events, Access.WRITE);
     app.exception(HttpResponseException.class, (e, ctx) -> {
       if (e instanceof MethodNotAllowedResponse) {
         // Javalin lists the path's methods as the details' one value.
@@ -91,10 +88,10 @@ public final class RecServer {
   /**
    * GET /health: always 200 while the process runs. "status" is ok, degraded or starting, with
    * "reasons"; then what is served, its age, how far live state lags and any refused version.
-   * No filesystem paths: the server's log has those.
+   * Filesystem paths only for a caller with an admin key: the server's log has them too.
    */
   private void health(Context ctx) {
-    ctx.json(Health.of(holder));
+    ctx.json(Health.of(holder, access.isAdmin(ctx)));
   }
 
   /** GET /ready: 200 once a model is served, 503 before. */
@@ -209,26 +206,18 @@ public final class RecServer {
   }
 
   /**
-   * POST /v1/events with header X-Api-Key: one event object or an array of them, with the fields
-   * event_id (optional), user_id, item_id, event_type, value (ratings), ts. 202 with the events'
-   * ids once they are durable in the streaming job's landing directory; 400 with every invalid
-   * event's problem (nothing is written then), for a body that is not UTF-8 or not exactly one
-   * JSON object or array; 401 without a valid key; 403 when no key is configured; 413 for a body
-   * over serve.maxBodyBytes, however it is sent; 415 unless the Content-Type is application/json;
-   * 503 when they could not be made durable.
+   * POST /v1/events with header X-Api-Key (write scope): one event object or an array of them, with
+   * the fields event_id (optional), user_id, item_id, event_type, value (ratings), ts. 202 with the
+   * events' ids once they are durable in the streaming job's landing directory; 400 with every
+   * invalid event's problem (nothing is written then), for a body that is not UTF-8 or not exactly
+   * one JSON object or array; 401 without a valid key; 403 for a key without the write scope or
+   * when none is configured; 413 for a body over serve.maxBodyBytes, however it is sent; 415 unless
+   * the Content-Type is application/json; 429 past serve.rateLimit; 503 when they could not be made
+   * durable.
    * Accepted events apply at once to this server's view of their users (their next list follows
    * them); other replicas see them through the live tail.
    */
   private void events(Context ctx) throws Exception {
-    if (apiKeys.isEmpty()) {
-      throw new ForbiddenResponse("event ingest is disabled: no API key is configured. Set serve.apiKeys in the "
-          + "server's profile to enable POST /v1/events.");
-    }
-    String key = ctx.header("X-Api-Key");
-    byte[] given = key == null ? new byte[0] : key.getBytes(StandardCharsets.UTF_8);
-    if (apiKeys.stream().noneMatch(k -> MessageDigest.isEqual(k, given))) {
-      throw new UnauthorizedResponse(key == null ? "missing X-Api-Key header" : "invalid API key");
-    }
     String body = RequestBody.json(ctx, maxBodyBytes);
     if (body.isBlank()) {
       throw new BadRequestResponse("the body is empty; send one event object or an array of them");

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -86,7 +87,8 @@ final class Recommendations {
       strategy = Strategy.POPULAR;
       vector = null;
     }
-    UserSignals user = userSignals(items, state, r.recent(), vector, now);
+    int sequenceLength = s.sequence() == null ? 0 : s.sequence().params().length();
+    UserSignals user = userSignals(items, state, r.recent(), vector, sequenceLength, now);
     ItemSignals signals = s.signals();
     BitSet excluded = new BitSet(items.size());
     for (List<String> ids : List.of(r.exclude(), r.cursor())) {
@@ -160,7 +162,7 @@ final class Recommendations {
 
   /** The ranking's view of the user: their history's positive items newest first, the request's recent ones before them. */
   private static UserSignals userSignals(ItemMatrix items, Optional<InterestState> state, List<String> recentIds,
-                                         float[] vector, long now) {
+                                         float[] vector, int sequenceLength, long now) {
     List<Integer> rows = new ArrayList<>();
     List<Long> when = new ArrayList<>();
     BitSet seen = new BitSet(items.size());
@@ -189,24 +191,51 @@ final class Recommendations {
     });
     int historyLength = state.map(st -> st.confidences().size()).orElse(0) + recentIds.size();
     return new UserSignals(vector, rows.stream().mapToInt(Integer::intValue).toArray(),
-        when.stream().mapToLong(Long::longValue).toArray(), sequence(items, state, recentIds), seen, historyLength,
+        when.stream().mapToLong(Long::longValue).toArray(), sequence(items, state, recentIds, sequenceLength), seen,
+        historyLength,
         now);
   }
 
   /**
-   * The sequence model's input: every item of the user's history, oldest first by time and then id
-   * (as the nightly job orders histories), then the request's recent items, which are newer still.
+   * The sequence model's input: the newest {@code length} items the model knows, the user's
+   * history oldest first by time and then id (as the nightly job orders histories), then the
+   * request's recent items, which are newer still. Only the newest are selected (a heap of
+   * {@code length}), not the whole history sorted: a long history costs a pass, not a sort.
    */
-  private static int[] sequence(ItemMatrix items, Optional<InterestState> state, List<String> recentIds) {
-    List<String> ordered = new ArrayList<>();
-    state.ifPresent(st -> {
-      ordered.addAll(st.confidences().keySet());
-      ordered.sort(Comparator.comparingLong(st::itemTs).thenComparing(Comparator.naturalOrder()));
-    });
+  private static int[] sequence(ItemMatrix items, Optional<InterestState> state, List<String> recentIds, int length) {
+    List<Integer> recent = new ArrayList<>();
     for (int i = recentIds.size() - 1; i >= 0; i--) {
-      ordered.add(recentIds.get(i)); // recent lists the newest first
+      int row = items.row(recentIds.get(i)); // recent lists the newest first
+      if (row >= 0) {
+        recent.add(row);
+      }
     }
-    return ordered.stream().mapToInt(items::row).filter(row -> row >= 0).toArray();
+    int fromHistory = Math.max(0, length - recent.size());
+    List<String> newest = new ArrayList<>();
+    if (fromHistory > 0 && state.isPresent()) {
+      InterestState st = state.get();
+      Comparator<String> byTime = Comparator.comparingLong(st::itemTs).thenComparing(Comparator.naturalOrder());
+      PriorityQueue<String> heap = new PriorityQueue<>(byTime); // the oldest of the newest on top
+      for (String id : st.confidences().keySet()) {
+        if (items.row(id) >= 0) {
+          heap.add(id);
+          if (heap.size() > fromHistory) {
+            heap.poll();
+          }
+        }
+      }
+      newest.addAll(heap);
+      newest.sort(byTime);
+    }
+    int[] out = new int[newest.size() + Math.min(recent.size(), length)];
+    int n = 0;
+    for (String id : newest) {
+      out[n++] = items.row(id);
+    }
+    for (int i = Math.max(0, recent.size() - length); i < recent.size(); i++) {
+      out[n++] = recent.get(i);
+    }
+    return out;
   }
 
   private static Map<Integer, Double> confidencesByRow(ItemMatrix items, Optional<InterestState> state) {

@@ -6,15 +6,12 @@ import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -91,9 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
       holder.openExisting();
       EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
           config.get(Settings.SERVE_MAX_EVENTS));
-      Set<String> keys = Arrays.stream(config.get(Settings.SERVE_API_KEYS).split(",")).map(String::trim)
-          .filter(k -> !k.isEmpty()).collect(Collectors.toSet());
-      Javalin app = new RecServer(holder, intake, keys, config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
+      Javalin app = new RecServer(holder, intake, Access.from(config), config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
           .start(config.get(Settings.SERVE_HOST), config.get(Settings.SERVE_PORT));
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "recflow-refresh");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each door get the same decision, and a rejected record the same reason, from all three.
  */
 class EventAgreementIT {
-  private static final String KEY = "agreement-key";
+  private static final String KEY = TestKeys.secret();
   private static final String GOOD = "\"user_id\":\"u1\",\"item_id\":\"i1\",\"event_type\":\"view\",\"ts\":1767300000";
 
   /** One line each; their ids say what they test where they have one. */
@@ -93,7 +93,7 @@ class EventAgreementIT {
              new DeltaReader(NightlyWarehouse.path().toString()));
          EventIntake intake = new EventIntake(Files.createDirectories(dir.resolve("http-landing")),
              EventValidator.from(RecflowConfig.defaults()), 100)) {
-      Javalin app = new RecServer(holder, intake, Set.of(KEY), 20_000).app().start(0);
+      Javalin app = new RecServer(holder, intake, TestKeys.publicReads(), 20_000).app().start(0);
       try {
         Http client = new Http(app.port());
         for (String record : RECORDS) {

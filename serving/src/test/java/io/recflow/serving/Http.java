@@ -9,18 +9,42 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real HTTP requests to a server on this machine's loopback, for the serving tests. */
+/**
+ * Real HTTP requests to a server on this machine's loopback, for the serving tests. Reads carry the
+ * tests' read-and-write key ({@link TestKeys}) unless the client was made {@link #withoutKey}.
+ */
 final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private final int port;
+  private final String readKey;
 
   Http(int port) {
+    this(port, TestKeys.secret());
+  }
+
+  private Http(int port, String readKey) {
     this.port = port;
+    this.readKey = readKey;
+  }
+
+  /** A client whose reads carry no key, as an anonymous caller's. */
+  static Http withoutKey(int port) {
+    return new Http(port, null);
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path));
+    if (readKey != null) {
+      b.header("X-Api-Key", readKey);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET with an API key. */
+  HttpResponse<String> get(String path, String apiKey) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("X-Api-Key", apiKey).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** GET, asserting nothing: the parsed body. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recommendations change, without the items just bought.
  */
 class LiveFreshnessIT {
-  private static final String KEY = "k-live";
+  private static final String KEY = TestKeys.secret();
 
   @TempDir
   Path tmp;
@@ -32,8 +32,8 @@ class LiveFreshnessIT {
   void postedEventsChangeTheUsersRecommendationsThroughTheStream() throws Exception {
     Path warehouse = NightlyWarehouse.copy();
     RecflowConfig config = RecflowConfig.defaults().with(Map.of("recflow.warehouse", warehouse.toString(),
-        "serve.snapshotDir", tmp.resolve("snapshots").toString(), "serve.port", "0", "serve.apiKeys", KEY,
-        "serve.liveTailMillis", "200"));
+        "serve.snapshotDir", tmp.resolve("snapshots").toString(), "serve.port", "0", "serve.keys", TestKeys.entries(),
+        "serve.publicReads", "true", "serve.liveTailMillis", "200"));
     Process stream = NightlyWarehouse.start(tmp.resolve("stream.log"), "io.recflow.streaming.StreamCommand",
         "--conf", "../conf/local.properties", "--set", "recflow.warehouse=" + warehouse,
         "--set", "spark.master=local[2]");

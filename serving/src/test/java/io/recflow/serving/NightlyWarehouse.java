@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -131,10 +130,10 @@ final class NightlyWarehouse {
    * Serves {@code h} over HTTP on a free port with a fresh landing directory; the server, its intake
    * and the holder are added to {@code open}, for the test to close.
    */
-  static Http serve(SnapshotHolder h, Set<String> apiKeys, List<AutoCloseable> open) throws Exception {
+  static Http serve(SnapshotHolder h, Access access, List<AutoCloseable> open) throws Exception {
     EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
         EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, apiKeys, 20_000).app().start(0);
+    Javalin app = new RecServer(h, intake, access, 20_000).app().start(0);
     open.add(app::stop);
     open.add(intake);
     open.add(h);

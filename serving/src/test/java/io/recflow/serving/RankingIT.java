@@ -42,7 +42,7 @@ class RankingIT {
   }
 
   private static Http serve(SnapshotHolder h) throws Exception {
-    return NightlyWarehouse.serve(h, Set.of(), OPEN);
+    return NightlyWarehouse.serve(h, TestKeys.publicReads(), OPEN);
   }
 
   @AfterAll

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
 import io.recflow.core.InterestState;
 import io.recflow.core.ItemMatrix;
-import io.recflow.core.RecflowConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +26,9 @@ import org.junit.jupiter.api.Test;
  * (its ranker removed).
  */
 class RecServerIT {
-  private static final String KEY = "test-key";
+  private static final String KEY = TestKeys.secret();
   private static SnapshotHolder holder;
-  private static EventIntake intake;
-  private static Path landing;
-  private static Javalin app;
+  private static TestServer server;
   private static Http http;
 
   @BeforeAll
@@ -44,17 +39,13 @@ class RecServerIT {
     NightlyWarehouse.snapshotOfVersion1WithoutRanker(snapshots);
     holder = new SnapshotHolder(snapshots, new DeltaReader(NightlyWarehouse.path().toString()));
     assertEquals(1, holder.openExisting());
-    landing = Files.createTempDirectory("recflow-landing-");
-    intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    app = new RecServer(holder, intake, Set.of(KEY), 20_000).app().start(0);
-    http = new Http(app.port());
+    server = TestServer.start(holder, TestKeys.publicReads(), 20_000);
+    http = server.http();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    app.stop();
-    intake.close();
-    holder.close();
+    server.close();
   }
 
   private static ModelSnapshot snapshot() {
@@ -203,7 +194,7 @@ class RecServerIT {
   }
 
   private static List<String> landedLines() throws Exception {
-    try (Stream<Path> files = Files.list(landing)) {
+    try (Stream<Path> files = Files.list(server.landing())) {
       return files.filter(f -> !f.getFileName().toString().startsWith(".")).flatMap(f -> {
         try {
           return Files.readAllLines(f).stream();
@@ -239,19 +230,6 @@ class RecServerIT {
     HttpResponse<String> big = http.post("/v1/events", KEY, "[" + (one + ",").repeat(400) + one + "]");
     assertEquals(413, big.statusCode(), big.body());
     assertEquals(413, Http.JSON.readTree(big.body()).get("status").asInt());
-  }
-
-  @Test
-  void withoutAConfiguredKeyEventIngestIsClosed() throws Exception {
-    Javalin closed = new RecServer(holder, intake, Set.of(), 20_000).app().start(0);
-    try {
-      HttpResponse<String> r = new Http(closed.port()).post("/v1/events", "anything",
-          "{\"user_id\":\"u7\",\"item_id\":\"i9\",\"event_type\":\"view\",\"ts\":1767300000}");
-      assertEquals(403, r.statusCode());
-      assertTrue(Http.JSON.readTree(r.body()).get("error").asText().contains("serve.apiKeys"), r.body());
-    } finally {
-      closed.stop();
-    }
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * its gate said, so that these hold however well it learned.
  */
 class SequenceServingIT {
-  private static final String KEY = "sequence-key";
   private static final List<AutoCloseable> OPEN = new ArrayList<>();
   private static ModelSnapshot snapshot;
   private static Http http;
@@ -55,7 +53,7 @@ class SequenceServingIT {
   }
 
   private static Http serve(SnapshotHolder h) throws Exception {
-    return NightlyWarehouse.serve(h, Set.of(KEY), OPEN);
+    return NightlyWarehouse.serve(h, TestKeys.publicReads(), OPEN);
   }
 
   @AfterAll
@@ -137,7 +135,7 @@ class SequenceServingIT {
     assertEquals(expected(before, 10), first);
     String next = first.get(0);
     long ts = snapshot.history("u7").orElseThrow().newestTs() + 60_000;
-    HttpResponse<String> posted = http.post("/v1/events", KEY, "{\"event_id\":\"seq-1\",\"user_id\":\"u7\","
+    HttpResponse<String> posted = http.post("/v1/events", TestKeys.secret(), "{\"event_id\":\"seq-1\",\"user_id\":\"u7\","
         + "\"item_id\":\"" + next + "\",\"event_type\":\"view\",\"ts\":" + ts + "}");
     assertEquals(202, posted.statusCode(), posted.body());
     List<String> after = ids(http.json("/v1/users/u7/recommendations?k=10&model=sequence").get("items"));

@@ -45,7 +45,7 @@ class SnapshotSwapIT {
 
   private Javalin serve(SnapshotHolder holder) throws Exception {
     EventIntake intake = new EventIntake(tmp.resolve("landing"), EventValidator.from(RecflowConfig.defaults()), 10);
-    return new RecServer(holder, intake, Set.of(), 100_000).app().start(0);
+    return new RecServer(holder, intake, TestKeys.publicReads(), 100_000).app().start(0);
   }
 
   @Test
@@ -80,7 +80,8 @@ class SnapshotSwapIT {
     Thread.sleep(500);
     assertTrue(holder.refresh(), "version 2 was not loaded");
     int atSwap = answered.get();
-    while (answered.get() < atSwap + 200) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (answered.get() < atSwap + 200 && failures.isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
     stop.set(true);
@@ -141,6 +142,9 @@ class SnapshotSwapIT {
     assertEquals(2, health.get("refused").get("modelVersion").asLong());
     assertTrue(health.get("reasons").get(0).asText().startsWith("model version 2 was refused"), health.toString());
     assertFalse(health.toString().contains(tmp.toString()), "/health shows a path to anyone: " + health);
+    JsonNode forAdmin = Http.JSON.readTree(http.get("/health", TestKeys.ADMIN.secret()).body());
+    assertEquals(holder.refusal().orElseThrow().reason(), forAdmin.get("refused").get("reason").asText(),
+        "an operator's key sees the reason unredacted");
     JsonNode recs = http.json("/v1/users/u1/recommendations");
     assertEquals(1, recs.get("modelVersion").asLong());
     assertEquals(10, recs.get("items").size());

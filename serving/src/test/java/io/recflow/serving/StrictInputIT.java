@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
-import io.recflow.core.RecflowConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,36 +24,21 @@ import org.junit.jupiter.api.Test;
  * the errors Jetty raises before any route runs. No model is needed for any of it.
  */
 class StrictInputIT {
-  private static final String KEY = "test-key";
+  private static final String KEY = TestKeys.secret();
   private static final int CAP = 100_000;
   private static final String VIEW = "{\"user_id\":\"u7\",\"item_id\":\"i9\",\"event_type\":\"view\",\"ts\":1767300000}";
-  private static SnapshotHolder holder;
-  private static EventIntake intake;
-  private static Path landing;
-  private static Javalin app;
+  private static TestServer server;
   private static Http http;
 
   @BeforeAll
   static void start() throws Exception {
-    holder = new SnapshotHolder(Files.createTempDirectory("recflow-snapshots-"),
-        new DeltaReader(Files.createTempDirectory("recflow-warehouse-").toString()));
-    landing = Files.createTempDirectory("recflow-landing-");
-    intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    app = new RecServer(holder, intake, Set.of(KEY), CAP).app().start(0);
-    http = new Http(app.port());
+    server = TestServer.start(TestServer.empty(), TestKeys.publicReads(), CAP);
+    http = server.http();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    app.stop();
-    intake.close();
-    holder.close();
-  }
-
-  private static long landedFiles() throws Exception {
-    try (Stream<Path> files = Files.list(landing)) {
-      return files.count();
-    }
+    server.close();
   }
 
   private static JsonNode errorOf(String rawAnswer) throws Exception {
@@ -78,13 +56,13 @@ class StrictInputIT {
         "a fractional item id", VIEW.replace("\"i9\"", "9.5").getBytes(StandardCharsets.UTF_8),
         "a key in another case", VIEW.replace("user_id", "User_ID").getBytes(StandardCharsets.UTF_8),
         "invalid UTF-8 in an id", invalidUtf8InUserId());
-    long before = landedFiles();
+    long before = server.landedFiles();
     for (var e : bodies.entrySet()) {
       HttpResponse<String> r = http.post("/v1/events", KEY, "application/json", e.getValue());
       assertEquals(400, r.statusCode(), e.getKey() + ": " + r.body());
       assertEquals(400, Http.JSON.readTree(r.body()).get("status").asInt(), e.getKey());
     }
-    assertEquals(before, landedFiles(), "a refused request wrote events");
+    assertEquals(before, server.landedFiles(), "a refused request wrote events");
     assertEquals(202, http.post("/v1/events", KEY, "application/json", VIEW.getBytes(StandardCharsets.UTF_8))
         .statusCode(), "the well-formed event the others were made from is accepted");
   }

@@ -35,9 +35,15 @@ final class LiveSource {
               concat_ws("/", lit("kafka:" + c.kafkaTopic()), col("partition"), col("offset")).as("origin"));
     } else {
       mkdirs(spark, c.landingDir());
-      lines = spark.readStream().format("text")
+      var reader = spark.readStream().format("text")
           .option("maxFilesPerTrigger", c.maxFilesPerTrigger())
-          .load(c.landingDir())
+          // Spark removes a file only once the batch that read it is committed, so an event is
+          // always in the landing directory or in the warehouse.
+          .option("cleanSource", c.cleanSource());
+      if (c.cleanSource().equals("archive")) {
+        reader = reader.option("sourceArchiveDir", c.archiveDir());
+      }
+      lines = reader.load(c.landingDir())
           .withColumn("origin", input_file_name());
     }
     return EventRows.fromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));

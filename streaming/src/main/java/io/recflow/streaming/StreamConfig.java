@@ -8,10 +8,14 @@ import io.recflow.core.Settings;
  * settings become their places under the warehouse.
  *
  * @param landingDir directory of JSON-lines files the file source reads
+ * @param cleanSource delete, archive or off: Spark's treatment of a landing file once its batch is
+ *     committed
+ * @param archiveDir where archived landing files go (outside the landing directory)
  * @param checkpointDir offsets, commits and RocksDB state of the query
  * @param dedupWindowMillis how far back from a user's newest event a repeated id is recognised
  */
-public record StreamConfig(String source, String landingDir, String checkpointDir, String kafkaServers,
+public record StreamConfig(String source, String landingDir, String cleanSource, String archiveDir,
+                           String checkpointDir, String kafkaServers,
                            String kafkaTopic, long triggerMillis, int shufflePartitions, int maxFilesPerTrigger,
                            long dedupWindowMillis) {
 
@@ -19,7 +23,7 @@ public record StreamConfig(String source, String landingDir, String checkpointDi
     String warehouse = c.get(Settings.WAREHOUSE).replaceAll("/+$", "");
     String checkpoint = c.get(Settings.STREAM_CHECKPOINT_DIR);
     return new StreamConfig(c.get(Settings.STREAM_SOURCE),
-        c.landingDir(),
+        c.landingDir(), c.get(Settings.STREAM_CLEAN_SOURCE), warehouse + "/landing/archive",
         checkpoint.isBlank() ? warehouse + "/_checkpoints/stream" : checkpoint,
         c.get(Settings.STREAM_KAFKA_SERVERS), c.get(Settings.STREAM_KAFKA_TOPIC),
         c.get(Settings.STREAM_TRIGGER_MILLIS), c.get(Settings.STREAM_SHUFFLE_PARTITIONS),

@@ -22,6 +22,7 @@ import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Vectors;
 import io.recflow.spark.Warehouse;
 import io.recflow.training.InterestModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,6 +84,7 @@ class StreamJobIT {
     String[] types = {"view", "click", "cart", "purchase", "rating"};
     // Two batches of new events, some newer than anything before (so older events decay), some
     // ratings below neutral (negative preferences).
+    List<Path> landed = new ArrayList<>();
     for (int batch = 0; batch < 2; batch++) {
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
@@ -90,9 +92,15 @@ class StreamJobIT {
         lines.add(event("b" + batch + "-" + i, "u" + rnd.nextInt(40), "i" + rnd.nextInt(240), type,
             type.equals("rating") ? 0.5 + rnd.nextInt(10) * 0.5 : null, LATE_TS + batch * 86_400L + rnd.nextInt(86_400)));
       }
-      land(dir, lines);
+      landed.add(land(dir, lines));
       runToCompletion(config);
     }
+    // stream.cleanSource=delete: the first file's batch was committed before the second ran, so it is gone.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (Files.exists(landed.get(0)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertFalse(Files.exists(landed.get(0)), "a consumed landing file was kept");
 
     Map<String, float[]> expected = batchFoldIn(w, config, 1);
     Map<String, Row> live = TrainedWarehouse.latestVectors(w);

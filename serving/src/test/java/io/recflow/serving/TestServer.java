@@ -1,0 +1,44 @@
+package io.recflow.serving;
+
+import io.javalin.Javalin;
+import io.recflow.core.EventValidator;
+import io.recflow.core.RecflowConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * A server on a free loopback port over a holder, with an event intake writing to a fresh landing
+ * directory the test can inspect. Closing it stops the server, the intake and the holder.
+ */
+record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javalin app, Http http)
+    implements AutoCloseable {
+
+  /** At most 100 events a request; bodies up to {@code maxBodyBytes}. */
+  static TestServer start(SnapshotHolder holder, Access access, int maxBodyBytes) throws Exception {
+    Path landing = Files.createTempDirectory("recflow-landing-");
+    EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
+    Javalin app = new RecServer(holder, intake, access, maxBodyBytes).app().start(0);
+    return new TestServer(holder, landing, intake, app, new Http(app.port()));
+  }
+
+  /** A holder with no model and no warehouse: for what is decided before a model is needed. */
+  static SnapshotHolder empty() throws Exception {
+    return new SnapshotHolder(Files.createTempDirectory("recflow-snapshots-"),
+        new DeltaReader(Files.createTempDirectory("recflow-warehouse-").toString()));
+  }
+
+  /** How many files the intake has landed. */
+  long landedFiles() throws Exception {
+    try (Stream<Path> files = Files.list(landing)) {
+      return files.count();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.stop();
+    intake.close();
+    holder.close();
+  }
+}
