@@ -237,6 +237,14 @@ public final class Settings {
           + "more get 429 with Retry-After. 0 means no limit.");
   public static final ConfigKey<Integer> SERVE_MAX_BODY_BYTES = ConfigKey.ofInt("serve.maxBodyBytes", 1_000_000,
       1_000, 100_000_000, "Largest request body the server reads; larger ones get 413.");
+  public static final ConfigKey<Integer> SERVE_MAX_K = ConfigKey.ofInt("serve.maxK", 500, 1, 10_000,
+      "Largest k a recommendation or similar-items request may ask for.");
+  public static final ConfigKey<Integer> SERVE_MAX_OFFSET = ConfigKey.ofInt("serve.maxOffset", 1000, 0, 100_000,
+      "Deepest page start (offset) a recommendation request may ask for; deeper pages retrieve more candidates.");
+  public static final ConfigKey<Integer> SERVE_MAX_DIVERSE = ConfigKey.ofInt("serve.maxDiverseItems", 100, 1, 10_000,
+      "Most items (offset + k) a request with diversity may ask for: MMR's work grows with the square of the list.");
+  public static final ConfigKey<Integer> SERVE_MAX_EXPLAINED = ConfigKey.ofInt("serve.maxExplainedItems", 50, 1,
+      10_000, "Most items (k) a request with explain=true may ask for: each explanation costs a solve.");
   public static final ConfigKey<Integer> SERVE_ANN_MIN_ITEMS = ConfigKey.ofInt("serve.annMinItems", 200_000, 1,
       Integer.MAX_VALUE, "Catalogs of at least this many items are searched with an approximate index (IVF); "
           + "smaller ones exactly.");

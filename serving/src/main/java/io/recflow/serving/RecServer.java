@@ -10,7 +10,6 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.recflow.core.Event;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,25 +25,18 @@ import org.rocksdb.RocksDBException;
  * an HTML page.
  */
 public final class RecServer {
-  /** Largest k a request may ask for. */
-  static final int MAX_K = 1000;
-  /** Most ids a request's {@code recent} parameter may name. */
-  static final int MAX_RECENT = 100;
-  /** Most item ids one request may exclude. */
-  static final int MAX_EXCLUDE = 1000;
-  /** Deepest page start a request may ask for. */
-  static final int MAX_OFFSET = 10_000;
-
   private final SnapshotHolder holder;
   private final EventIntake intake;
   private final Access access;
+  private final QueryParams params;
   private final int maxBodyBytes;
   private final ServerMetrics metrics;
 
-  RecServer(SnapshotHolder holder, EventIntake intake, Access access, int maxBodyBytes) {
+  RecServer(SnapshotHolder holder, EventIntake intake, Access access, QueryParams params, int maxBodyBytes) {
     this.holder = holder;
     this.intake = intake;
     this.access = access;
+    this.params = params;
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = new ServerMetrics(holder);
   }
@@ -108,21 +100,23 @@ public final class RecServer {
   }
 
   /**
-   * GET /v1/users/{id}/recommendations: the user's list, ranked by the two-stage pipeline. Query:
-   * k (1-1000, default 10), cursor (the previous page's "cursor": the best items not shown yet,
-   * never repeating or skipping one even if the user acts between pages), offset (0-10000, default
-   * 0: the items after the first offset of the list, the same while the user's state is), excludeSeen
-   * (default true), exclude (comma-separated item ids never to list), attribute (repeatable; items
-   * must carry every one), diversity (0-1, MMR; default 0), explore (true/false; default as
-   * configured: a share of the slots goes to new items), explain (default false: adds "reasons",
-   * each source with its evidence, and "because", the history items that contributed most to the
-   * ALS score), recent (comma-separated item ids, newest first: items the user acted on that the
+   * GET /v1/users/{id}/recommendations (read scope, unless reads are public): the user's list,
+   * ranked by the two-stage pipeline. Query: k (1 to serve.maxK, default 10), cursor (the previous
+   * page's "cursor": the best items not shown yet, never repeating or skipping one even if the user
+   * acts between pages), offset (0 to serve.maxOffset, default 0: the items after the first offset
+   * of the list, the same while the user's state is), excludeSeen (default true), exclude
+   * (comma-separated item ids never to list), attribute (repeatable; items must carry every one),
+   * diversity (0-1, MMR; default 0; offset + k at most serve.maxDiverseItems), explore (true/false;
+   * default as configured: a share of the slots goes to new items), explain (default false; read
+   * scope always; k at most serve.maxExplainedItems: adds "reasons", each source with its evidence,
+   * and "because", the history items that contributed most to the ALS score), recent (comma-separated item ids, newest first: items the user acted on that the
    * server may not know of yet, such as a cold-start user's), model (served, the default: the
    * two-stage ranking; sequence: the sequence model alone, for comparisons and experiments, 503 when
    * the served version has none). Each item names its "sources"; explored items say so. The
    * answer's "strategy" says where the user's vector came from (live, als, fold-in, recent or
    * popular), "ranker" whether a trained ranker, the ALS order or the sequence model ranked it. 400
-   * for a bad parameter, 503 before a model is loaded.
+   * for a bad parameter or one past its bound, 401/403/429 (see {@link Access}), 503 before a model
+   * is loaded.
    */
   private void recommendations(Context ctx) throws RocksDBException {
     answer(ctx, ctx.pathParam("id"));
@@ -135,7 +129,7 @@ public final class RecServer {
    * excludeSeen, which is always true here; the answer has no userId. 400 without recent.
    */
   private void sessionRecommendations(Context ctx) throws RocksDBException {
-    if (ids(ctx, "recent").isEmpty()) {
+    if (QueryParams.ids(ctx, "recent").isEmpty()) {
       throw new BadRequestResponse("recent is required: the session's item ids, newest first (or ask "
           + "/v1/users/{id}/recommendations for a known user)");
     }
@@ -143,32 +137,10 @@ public final class RecServer {
   }
 
   private void answer(Context ctx, String userId) throws RocksDBException {
-    List<String> recent = ids(ctx, "recent");
-    if (recent.size() > MAX_RECENT) {
-      throw new BadRequestResponse("recent names " + recent.size() + " items; at most " + MAX_RECENT);
-    }
-    List<String> exclude = ids(ctx, "exclude");
-    if (exclude.size() > MAX_EXCLUDE) {
-      throw new BadRequestResponse("exclude names " + exclude.size() + " items; at most " + MAX_EXCLUDE);
-    }
-    Boolean explore = ctx.queryParam("explore") == null ? null : bool(ctx, "explore", true);
-    String cursor = ctx.queryParam("cursor");
-    if (cursor != null && ctx.queryParam("offset") != null) {
-      throw new BadRequestResponse("give cursor or offset, not both");
-    }
-    Recommendations.Request r = new Recommendations.Request(userId, k(ctx), offset(ctx),
-        cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true),
-        exclude, ctx.queryParams("attribute"), fraction(ctx, "diversity"), bool(ctx, "explain", false), recent,
-        explore, model(ctx));
+    Recommendations.Request r = params.request(ctx, userId);
     try (SnapshotHolder.Lease l = lease()) {
       ctx.json(Recommendations.answer(l, holder.ranking(), r));
     }
-  }
-
-  private static List<String> ids(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    return v == null || v.isBlank() ? List.of()
-        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /**
@@ -178,7 +150,7 @@ public final class RecServer {
    * not know; 400 for a bad parameter.
    */
   private void similar(Context ctx) throws RocksDBException {
-    int k = k(ctx);
+    int k = params.k(ctx);
     String by = ctx.queryParamAsClass("by", String.class).getOrDefault("content");
     if (!by.equals("content") && !by.equals("cf")) {
       throw new BadRequestResponse("by must be content or cf, got '" + by + "'");
@@ -258,69 +230,6 @@ public final class RecServer {
   private SnapshotHolder.Lease lease() {
     return holder.acquire().orElseThrow(() -> new ServiceUnavailableResponse(
         "no model is loaded yet: the server is loading one, or none is published (run bin/recflow batch)"));
-  }
-
-  private static Recommendations.Model model(Context ctx) {
-    String v = ctx.queryParam("model");
-    if (v == null || v.equals("served")) {
-      return Recommendations.Model.SERVED;
-    }
-    if (v.equals("sequence")) {
-      return Recommendations.Model.SEQUENCE;
-    }
-    throw new BadRequestResponse("model must be served or sequence, got '" + v + "'");
-  }
-
-  private static int k(Context ctx) {
-    return integer(ctx, "k", 10, 1, MAX_K);
-  }
-
-  private static int offset(Context ctx) {
-    return integer(ctx, "offset", 0, 0, MAX_OFFSET);
-  }
-
-  private static int integer(Context ctx, String name, int def, int min, int max) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      int i = Integer.parseInt(v.trim());
-      if (i >= min && i <= max) {
-        return i;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new BadRequestResponse(name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
-  }
-
-
-  private static double fraction(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return 0;
-    }
-    try {
-      double d = Double.parseDouble(v.trim());
-      if (d >= 0 && d <= 1) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new BadRequestResponse(name + " must be a number from 0 to 1, got '" + v + "'");
-  }
-
-  private static boolean bool(Context ctx, String name, boolean def) {
-    String v = ctx.queryParam(name);
-    if (v == null) {
-      return def;
-    }
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new BadRequestResponse(name + " must be true or false, got '" + v + "'");
-    }
-    return Boolean.parseBoolean(v);
   }
 
   private static void error(Context ctx, HttpStatus status, String message) {

@@ -133,7 +133,7 @@ final class NightlyWarehouse {
   static Http serve(SnapshotHolder h, Access access, List<AutoCloseable> open) throws Exception {
     EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
         EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, access, 20_000).app().start(0);
+    Javalin app = new RecServer(h, intake, access, TestServer.WIDE, 20_000).app().start(0);
     open.add(app::stop);
     open.add(intake);
     open.add(h);

@@ -179,7 +179,7 @@ class RankingIT {
     expected.remove(3);
     expected.remove(0);
     assertEquals(expected, without.subList(0, 8));
-    assertEquals(400, http.get("/v1/users/u4/recommendations?exclude=" + "x,".repeat(RecServer.MAX_EXCLUDE + 1))
+    assertEquals(400, http.get("/v1/users/u4/recommendations?exclude=" + "x,".repeat(QueryParams.MAX_EXCLUDE + 1))
         .statusCode());
   }
 

@@ -13,12 +13,14 @@ import java.util.stream.Stream;
  */
 record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javalin app, Http http)
     implements AutoCloseable {
+  /** Bounds wide enough for the tests' long explained and diversified lists (the bounds have their own test). */
+  static final QueryParams WIDE = new QueryParams(1000, 10_000, 1000, 1000);
 
   /** At most 100 events a request; bodies up to {@code maxBodyBytes}. */
   static TestServer start(SnapshotHolder holder, Access access, int maxBodyBytes) throws Exception {
     Path landing = Files.createTempDirectory("recflow-landing-");
     EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(holder, intake, access, maxBodyBytes).app().start(0);
+    Javalin app = new RecServer(holder, intake, access, WIDE, maxBodyBytes).app().start(0);
     return new TestServer(holder, landing, intake, app, new Http(app.port()));
   }
 
