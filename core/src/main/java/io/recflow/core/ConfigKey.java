@@ -64,9 +64,20 @@ public final class ConfigKey<T> {
   public static ConfigKey<String> ofChecked(String name, String rule, java.util.function.Consumer<String> check,
                                             String doc) {
     return new ConfigKey<>(name, "", s -> {
-      check.accept(s.trim());
+      try {
+        check.accept(s.trim());
+      } catch (IllegalArgumentException e) {
+        throw new Unreadable(e.getMessage());
+      }
       return s.trim();
     }, v -> true, rule, doc);
+  }
+
+  /** Why a checked value cannot be read, in the checker's words. */
+  private static final class Unreadable extends RuntimeException {
+    Unreadable(String reason) {
+      super(reason);
+    }
   }
 
   /** true or false. */
@@ -85,12 +96,8 @@ public final class ConfigKey<T> {
     T v;
     try {
       v = parser.apply(text);
-    } catch (NumberFormatException e) {
-      throw invalid(text, origin);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage() == null) {
-        throw invalid(text, origin);
-      }
+    } catch (Unreadable e) {
+      // The value is not repeated: it may be long, and the checker names the part at fault.
       throw new ConfigException("Invalid value for " + name + " in " + origin + ": " + e.getMessage() + ". It must be "
           + rule + ".");
     } catch (RuntimeException e) {
