@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -22,53 +23,48 @@ final class Health {
 
   /** The body; with {@code showPaths} (an admin asks) reasons keep their paths. */
   static Map<String, Object> of(SnapshotHolder holder, boolean showPaths) {
-    java.util.function.UnaryOperator<String> redact = showPaths ? t -> t : Health::redact;
-    Map<String, Object> body = new LinkedHashMap<>();
+    UnaryOperator<String> redact = showPaths ? t -> t : Health::redact;
     List<String> reasons = new ArrayList<>();
     holder.warehouseProblem().ifPresent(reasons::add);
     holder.refusal().ifPresent(r -> reasons.add("model version " + r.version() + " was refused: " + r.reason()));
     holder.liveProblem().ifPresent(reasons::add);
+    Map<String, Object> served = new LinkedHashMap<>();
     var lease = holder.acquire();
     lease.ifPresent(l -> {
       try (l) {
-        body.put("modelVersion", l.snapshot().version());
-        body.put("items", l.snapshot().items().size());
-        body.put("search", l.snapshot().approximate() ? "approximate" : "exact");
-        body.put("searchRecallAt10", l.snapshot().searchRecall());
-        body.put("ranker", redact.apply(l.snapshot().rankerStatus()));
-        body.put("sequence", redact.apply(l.snapshot().sequenceStatus()));
+        ModelSnapshot s = l.snapshot();
+        served.put("modelVersion", s.version());
+        served.put("items", s.items().size());
+        served.put("search", s.approximate() ? "approximate" : "exact");
+        served.put("searchRecallAt10", s.searchRecall());
+        served.put("ranker", redact.apply(s.rankerStatus()));
+        served.put("sequence", redact.apply(s.sequenceStatus()));
         // A part of the version refused: the rest serves without it, which is worth an operator's look.
-        if (l.snapshot().rankerStatus().startsWith("refused")) {
-          reasons.add("the version's ranker was " + l.snapshot().rankerStatus());
+        if (s.rankerStatus().startsWith("refused")) {
+          reasons.add("the version's ranker was " + s.rankerStatus());
         }
-        if (l.snapshot().sequenceStatus().startsWith("refused")) {
-          reasons.add("the version's sequence model was " + l.snapshot().sequenceStatus());
+        if (s.sequenceStatus().startsWith("refused")) {
+          reasons.add("the version's sequence model was " + s.sequenceStatus());
         }
       }
     });
     if (holder.loadedAtMillis() > 0) {
-      body.put("snapshotAgeSeconds", (System.currentTimeMillis() - holder.loadedAtMillis()) / 1000);
+      served.put("snapshotAgeSeconds", (System.currentTimeMillis() - holder.loadedAtMillis()) / 1000);
     }
     if (holder.liveCaughtUpAtMillis() > 0) {
       long lag = System.currentTimeMillis() - holder.liveCaughtUpAtMillis();
-      body.put("liveLagMillis", lag);
+      served.put("liveLagMillis", lag);
       if (lag > STALE_LIVE_MILLIS) {
         reasons.add("live vectors and events were last read " + lag / 1000 + " s ago");
       }
     }
-    if (lease.isEmpty() && reasons.isEmpty()) {
-      body.put("status", "starting");
-    } else {
-      body.put("status", reasons.isEmpty() ? "ok" : "degraded");
-    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", !reasons.isEmpty() ? "degraded" : lease.isEmpty() ? "starting" : "ok");
+    body.put("reasons", reasons.stream().map(redact).toList());
+    body.putAll(served);
     holder.refusal().ifPresent(r -> body.put("refused", Map.of("modelVersion", r.version(), "reason",
         redact.apply(r.reason()))));
-    body.put("reasons", reasons.stream().map(redact).toList());
-    // status first, for people reading it with curl
-    Map<String, Object> ordered = new LinkedHashMap<>();
-    ordered.put("status", body.remove("status"));
-    ordered.putAll(body);
-    return ordered;
+    return body;
   }
 
   /** The text with every absolute path or URI replaced by {@code <path>}. */
