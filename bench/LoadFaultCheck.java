@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -48,6 +50,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public class LoadFaultCheck {
   private static final long QUIET_MS = 20_000;
+  private static final Pattern BATCH_LINE = Pattern.compile("BatchWriter: batch (\\d+): Counts\\[.*duplicates=(\\d+)");
 
   /** One request attempt from a load log: due, sent and answered (epoch ms), outcome, event ids. */
   record Attempt(long due, long sent, long done, String outcome, List<String> ids) {
@@ -149,6 +152,7 @@ public class LoadFaultCheck {
     row("unacknowledged events in `events` (written, answer lost or retries given up)", unackedWritten);
     row("this run's events in `events_quarantine`", quarantined);
     row("ids in `events` this run never posted", foreign);
+    row("copies the stream dropped as duplicates (its log, per batch)", droppedDuplicates(dir));
     row("partial landing files left by killed servers (hidden, never acknowledged)", partial);
     System.out.printf("| last acknowledged event committed, after the load ended | %.1f s |%n",
         Math.max(0, lastAckedCommit - loadEnd) / 1000.0);
@@ -211,6 +215,25 @@ public class LoadFaultCheck {
       out.put(r.getString(0), new long[] {r.getLong(1), r.getTimestamp(2).getTime()});
     }
     return out;
+  }
+
+  /**
+   * The duplicates the stream's batches dropped, from the BatchWriter lines of its logs
+   * (stream-N.log in the output directory), each batch counted once even if a restart ran it again.
+   */
+  private static long droppedDuplicates(Path dir) throws IOException {
+    Map<Long, Long> byBatch = new HashMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path log : files.filter(p -> p.getFileName().toString().matches("stream-\\d+\\.log")).toList()) {
+        for (String line : Files.readAllLines(log)) {
+          Matcher m = BATCH_LINE.matcher(line);
+          if (m.find()) {
+            byBatch.put(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+          }
+        }
+      }
+    }
+    return byBatch.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** How many commits the table's log holds (a listing: cheap enough to poll). */

@@ -14,8 +14,8 @@
 # new stream logs its first batch).
 # Usage: bench/load-fault.sh [seconds] [reads/s] [posts/s] [kills]
 #   kills: comma-separated target@second of the load, target server or stream
-#   (default server@20,stream@40,server@65,stream@85,stream@100,server@130: the second stream kill
-#   lands while the restarted stream is still recovering)
+#   (default server@15,stream@30,server@55,stream@75,server@110,stream@140: three kills of each,
+#   apart, the last ones leaving 40 s of load for the server to serve after its restart)
 # Prints markdown tables for docs/benchmarks.md and exits 1 if an acknowledged event was lost or
 # duplicated. Scratch data, logs and the timeline go to ${BENCH_DIR:-/tmp/recflow-bench}/load-fault.
 set -euo pipefail
@@ -24,7 +24,7 @@ source bench/lib.sh
 LOAD_SECONDS="${1:-180}"
 READS="${2:-50}"
 POSTS="${3:-20}"
-KILLS="${4:-server@20,stream@40,server@65,stream@85,stream@100,server@130}"
+KILLS="${4:-server@15,stream@30,server@55,stream@75,server@110,stream@140}"
 PORT="${BENCH_PORT:-18083}"
 BENCH_DIR="${BENCH_DIR:-/tmp/recflow-bench}"
 OUT="$BENCH_DIR/load-fault"
@@ -133,6 +133,7 @@ java bench/LoadFaultLoad.java "http://127.0.0.1:$PORT" "$KEY" "$LOAD_SECONDS" "$
 LOAD=$!
 for _ in $(seq 1 600); do grep -q ' load start' "$TIMELINE" && break; sleep 0.1; done
 LOAD_START="$(awk '$2 == "load" && $3 == "start" {print $1}' "$TIMELINE")"
+LOADAVG_START="$(cut -d' ' -f1 /proc/loadavg)"
 for kill in ${KILLS//,/ }; do
   target="${kill%@*}"
   delay=$(( LOAD_START + ${kill#*@} * 1000 - $(now_ms) ))
@@ -148,6 +149,7 @@ for kill in ${KILLS//,/ }; do
 done
 wait "$LOAD"
 LOAD=""
+LOADAVG_END="$(cut -d' ' -f1 /proc/loadavg)"
 cat "$RUN_DIR/load.err" >&2
 await ready server 300
 await up stream 300
@@ -157,6 +159,8 @@ while IFS= read -r flag; do
   [[ -n "$flag" && "$flag" != \#* ]] && JVM_FLAGS+=("$flag")
 done < conf/jvm.flags
 echo "## Load and faults ($(date -u +%F), $(nproc) cores, bench/load-fault.sh $LOAD_SECONDS $READS $POSTS $KILLS)"
+echo
+echo "Load average (1 min) when the load started and when it ended: $LOADAVG_START, $LOADAVG_END."
 echo
 status=0
 SPARK_LOCAL_IP=127.0.0.1 java -Xmx2g "${JVM_FLAGS[@]}" -Dlog4j2.configurationFile="$PWD/conf/log4j2.properties" \
