@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Load and fault proof: does the system keep its promises while its processes are killed? A small
 # synthetic shop (1,000 users, 2,000 items, 50,000 events) is trained once by the nightly job
-# (kept as a base warehouse in the scratch directory and copied for every run); then
-# bin/recflow stream and bin/recflow serve run as an operator runs them, and
-# bench/LoadFaultLoad.java offers a bounded mixed load on loopback for SECONDS: recommendation
-# requests at READS/s and event posts at POSTS/s (1 to 3 events each, unique event ids, a failed
-# post retried with the same ids), while this script kills the server and the stream with SIGKILL
-# at the moments of KILLS and restarts them (the server after 1 s, the stream after 2 s, as a
-# supervisor would). When the load has ended and both are back, bench/LoadFaultCheck.java waits
-# for the stream to catch up and accounts: every event acknowledged (HTTP 2xx) must be in the
-# events Delta table, no event id twice, and the error rates of requests outside the kill windows
-# and inside them (server: SIGKILL until the new server answers /ready; stream: SIGKILL until the
-# new stream logs its first batch).
+# (4 to 6 minutes on 2 cores, the first run only: the base warehouse stays in the scratch
+# directory and is copied for every run); then bin/recflow stream and bin/recflow serve run as an
+# operator runs them, and bench/LoadFaultLoad.java offers a bounded mixed load on loopback for
+# SECONDS: recommendation requests at READS/s and event posts at POSTS/s (1 to 3 events each,
+# unique event ids, a failed post retried with the same ids), while this script kills the server
+# and the stream with SIGKILL at the moments of KILLS and restarts them (the server after 1 s, the
+# stream after 2 s, as a supervisor would). When the load has ended and both are back,
+# bench/LoadFaultCheck.java waits for the stream to catch up and accounts: every event
+# acknowledged (HTTP 2xx) must be in the events Delta table, no event id twice, and the error
+# rates of requests outside the kill windows and inside them (server: SIGKILL until the new server
+# answers /ready; stream: SIGKILL until the new stream logs its first batch).
 # Usage: bench/load-fault.sh [seconds] [reads/s] [posts/s] [kills]
 #   kills: comma-separated target@second of the load, target server or stream
 #   (default server@15,stream@30,server@55,stream@75,server@110,stream@140: three kills of each,
