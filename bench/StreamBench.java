@@ -41,7 +41,7 @@ public class StreamBench {
     RecflowConfig config = RecflowConfig.load(Path.of("conf/local.properties"),
         Map.of("recflow.warehouse", warehouse.toString()));
     SparkSession spark = SparkSessions.getOrCreate(config);
-    List<String> items = spark.read().format("delta").load(warehouse.resolve(Tables.ITEM_FACTORS).toString())
+    List<String> items = spark.read().format("delta").load(warehouse.resolve(Tables.ITEM_FACTORS.name()).toString())
         .select("id").distinct().collectAsList().stream().map(r -> r.getString(0)).toList();
     StreamingQuery query = StreamJob.start(spark, config, false);
     Path landing = warehouse.resolve("landing/events");
@@ -109,11 +109,11 @@ public class StreamBench {
 
   private static Map<String, Long> probeBatches(SparkSession spark, Path warehouse, List<Landed> landed) {
     Map<String, Long> out = new HashMap<>();
-    if (!Files.exists(warehouse.resolve(Tables.USER_VECTORS_RT).resolve("_delta_log/00000000000000000000.json"))) {
+    if (!Files.exists(warehouse.resolve(Tables.USER_VECTORS_RT.name()).resolve("_delta_log/00000000000000000000.json"))) {
       return out;
     }
     List<String> probes = landed.stream().map(Landed::probe).toList();
-    for (Row r : spark.read().format("delta").load(warehouse.resolve(Tables.USER_VECTORS_RT).toString())
+    for (Row r : spark.read().format("delta").load(warehouse.resolve(Tables.USER_VECTORS_RT.name()).toString())
         .filter(org.apache.spark.sql.functions.col("user_id").isin(probes.toArray()))
         .select("user_id", "batch_id").collectAsList()) {
       out.merge(r.getString(0), r.getLong(1), Math::min);
@@ -137,7 +137,7 @@ public class StreamBench {
   private static Map<Integer, Long> commitTimes(SparkSession spark, Path warehouse, List<Landed> landed)
       throws Exception {
     Map<Long, Long> commitOfBatch = new HashMap<>();
-    try (Stream<Path> logs = Files.list(warehouse.resolve(Tables.USER_VECTORS_RT).resolve("_delta_log"))) {
+    try (Stream<Path> logs = Files.list(warehouse.resolve(Tables.USER_VECTORS_RT.name()).resolve("_delta_log"))) {
       for (Path p : logs.filter(p -> p.toString().endsWith(".json")).toList()) {
         Matcher m = TXN.matcher(Files.readString(p));
         if (m.find()) {

@@ -21,6 +21,7 @@ import io.recflow.ingest.CatalogIngest;
 import io.recflow.ingest.Ingest;
 import io.recflow.ingest.IngestReport;
 import io.recflow.ingest.Input;
+import io.recflow.privacy.ErasureJob;
 import io.recflow.publish.Gate;
 import io.recflow.publish.ModelRegistry;
 import io.recflow.ranking.RankingPipeline;
@@ -71,6 +72,8 @@ public final class NightlyJob {
   /** Runs the job on an input at time {@code now}. */
   public Report run(Input input, Timestamp now) {
     List<String> protocols = protocols(config);
+    // Erasures first: the ingest then keeps erased users out, and nothing trains on them.
+    log.run("erase", () -> new ErasureJob(warehouse, config).run(List.of()), ErasureJob.Report::toString);
     IngestReport ingest = log.run("ingest", () -> new Ingest(warehouse, EventValidator.from(config)).run(input, now),
         IngestReport::toString);
     CatalogIngest.Report catalog = log.run("catalog", () -> new CatalogIngest(warehouse).run(input, now),

@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
     footer = "%nThe streaming job and the server have entry points of their own: recflow stream --help, "
         + "recflow serve --help, and the server's API keys: recflow keys new --help",
     subcommands = {BatchCommand.class, IngestCommand.class, EvalCommand.class, TuneCommand.class,
-        RecommendCommand.class, ModelsCommand.class, GenerateCommand.class, ConfigCommand.class})
+        RecommendCommand.class, ModelsCommand.class, GenerateCommand.class, ConfigCommand.class,
+        ForgetCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(Launcher.execute(new Main(), args));

@@ -66,7 +66,7 @@ public final class CatalogIngest {
       Dataset<Row> rejected = checked.filter(col(Col.REASON).isNotNull())
           .select(to_json(struct(col(Col.ITEM_ID), col(Col.TITLE), col(Col.TEXT), col(Col.ATTRIBUTES),
                   col(Col.AVAILABLE), col(Col.EXPIRES_AT))).as(Col.RAW),
-              lit(input.itemSource()).as(Col.SOURCE), col(Col.REASON));
+              lit(input.itemSource()).as(Col.SOURCE), col(Col.REASON), lit(null).cast("string").as(Col.USER_ID));
       long quarantined = Ingest.quarantine(warehouse, rejected, now);
       // Several rows for one id: the last one in id order wins, the same way on every run.
       Dataset<Row> items = checked.filter(col(Col.REASON).isNull())

@@ -38,8 +38,10 @@ public final class Ingest {
       Dataset<Row> rejected = validated.filter(col(Col.REASON).isNotNull());
       Dataset<Row> valid = validated.filter(col(Col.REASON).isNull());
       long validRows = valid.count();
-      Dataset<Row> distinct = distinctValid(valid, now).persist();
-      long distinctRows = distinct.count();
+      Dataset<Row> all = distinctValid(valid, now);
+      long distinctRows = all.count();
+      Dataset<Row> distinct = withoutErased(all).persist();
+      long erased = distinctRows - distinct.count();
       Dataset<Row> stored = warehouse.read(Tables.EVENTS).select(Col.EVENT_ID);
       long alreadyStored = distinct.join(stored, distinct.col(Col.EVENT_ID).equalTo(stored.col(Col.EVENT_ID)),
           "left_semi").count();
@@ -49,7 +51,7 @@ public final class Ingest {
       distinct.unpersist();
       long quarantined = quarantine(warehouse, rejected, now);
       IngestReport report = new IngestReport(inputRows, inserted, quarantined, validRows - distinctRows,
-          alreadyStored, warehouse.version(Tables.EVENTS));
+          alreadyStored, erased, warehouse.version(Tables.EVENTS));
       report.checkBalanced();
       return report;
     } finally {
@@ -66,6 +68,17 @@ public final class Ingest {
     return distinctValid(valid, now);
   }
 
+  /** The events, less those of erased users that happened before the erasure (tombstones in {@code erasures}). */
+  private Dataset<Row> withoutErased(Dataset<Row> events) {
+    if (!warehouse.exists(Tables.ERASURES)) {
+      return events;
+    }
+    Dataset<Row> erasures = warehouse.read(Tables.ERASURES).select(col(Col.USER_ID).as("erased_user"),
+        col(Col.REQUESTED_AT));
+    return events.join(erasures, events.col(Col.USER_ID).equalTo(erasures.col("erased_user"))
+        .and(events.col(Col.TS).lt(erasures.col(Col.REQUESTED_AT))), "left_anti");
+  }
+
   private static Dataset<Row> distinctValid(Dataset<Row> valid, Timestamp now) {
     return valid
         .withColumn("rn", row_number().over(Window.partitionBy(Col.EVENT_ID).orderBy(Col.RAW, Col.SOURCE)))
@@ -77,7 +90,8 @@ public final class Ingest {
   /** Appends rejected rows (raw, source, reason) to the quarantine table and returns how many. */
   static long quarantine(Warehouse warehouse, Dataset<Row> rejected, Timestamp now) {
     warehouse.ensure(Tables.EVENTS_QUARANTINE);
-    Dataset<Row> rows = rejected.select(col(Col.RAW), col(Col.SOURCE), col(Col.REASON), lit(now).as(Col.INGESTED_AT));
+    Dataset<Row> rows = rejected.select(col(Col.RAW), col(Col.SOURCE), col(Col.REASON), lit(now).as(Col.INGESTED_AT),
+        col(Col.USER_ID));
     return warehouse.commitMetrics(Tables.EVENTS_QUARANTINE, () -> warehouse.append(Tables.EVENTS_QUARANTINE, rows))
         .getOrDefault("numOutputRows", 0L);
   }

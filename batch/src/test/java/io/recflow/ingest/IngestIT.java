@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.recflow.core.EventValidator;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +101,21 @@ class IngestIT {
     assertEquals(2, second.duplicatesStored());
     assertEquals(1, second.quarantined(), "a bad record is quarantined on every attempt, with its reason");
     assertEquals(2, warehouse.read(Tables.EVENTS).count());
+  }
+
+  @Test
+  void anErasedUsersEventsFromBeforeTheErasureAreNotIngestedAgain() throws Exception {
+    Timestamp erasedAt = Timestamp.from(Instant.parse("2023-11-15T00:00:00Z"));
+    warehouse.append(Tables.ERASURES, SparkFixture.spark().createDataFrame(List.of(RowFactory.create("x1", "u9",
+        erasedAt, "cli", NOW)), Schemas.of(Tables.ERASURES)));
+    Input input = jsonl(
+        "{\"event_id\":\"old\",\"user_id\":\"u9\",\"item_id\":\"i1\",\"event_type\":\"view\",\"ts\":1700000000}",
+        "{\"event_id\":\"new\",\"user_id\":\"u9\",\"item_id\":\"i2\",\"event_type\":\"view\",\"ts\":1701000000}",
+        "{\"event_id\":\"other\",\"user_id\":\"u1\",\"item_id\":\"i1\",\"event_type\":\"view\",\"ts\":1700000000}");
+    IngestReport r = ingest.run(input, NOW);
+    assertEquals(1, r.erased(), r.toString());
+    assertEquals(List.of("new", "other"), warehouse.read(Tables.EVENTS).select(Col.EVENT_ID).orderBy(Col.EVENT_ID)
+        .collectAsList().stream().map(row -> row.getString(0)).toList(), "the event after the erasure is a new user's");
   }
 
   @Test

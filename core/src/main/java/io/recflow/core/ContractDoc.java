@@ -19,16 +19,25 @@ public final class ContractDoc {
   /** The generated block, markers included. */
   public static String markdown() {
     StringBuilder b = new StringBuilder(BEGIN).append('\n');
-    b.append("| table | one row is | columns (* = never null) | partitioned by | key |\n");
+    b.append("| table | one row is | columns (* = never null; user id = the column erasure deletes a user's rows "
+        + "by; personal = free text that may hold one) | partitioned by | key |\n");
     b.append("|---|---|---|---|---|\n");
     for (TableDef t : Tables.ALL) {
       String columns = t.columns().stream()
-          .map(c -> "`" + c.name() + " " + c.type().sql() + "`" + (c.nullable() ? "" : "*"))
+          .map(c -> "`" + c.name() + " " + c.type().sql() + "`" + (c.nullable() ? "" : "*") + privacy(c))
           .collect(Collectors.joining(", "));
       b.append("| `").append(t.name()).append("` | ").append(t.row()).append(" | ").append(columns).append(" | ")
           .append(names(t.partitionBy())).append(" | ").append(names(t.key())).append(" |\n");
     }
     return b.append(END).append('\n').toString();
+  }
+
+  private static String privacy(ColumnDef c) {
+    return switch (c.privacy()) {
+      case NONE -> "";
+      case USER_ID -> " (user id)";
+      case FREE_TEXT -> " (personal)";
+    };
   }
 
   private static String names(List<String> columns) {

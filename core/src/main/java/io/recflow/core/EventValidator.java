@@ -124,7 +124,8 @@ public final class EventValidator implements Serializable {
     return new Result(null, reason);
   }
 
-  private static String checkId(String field, String v) {
+  /** Why {@code v} cannot be an id of field {@code field} (a user id in a URL, say), or null when it can. */
+  public static String checkId(String field, String v) {
     if (isBlank(v)) {
       return "missing " + field;
     }

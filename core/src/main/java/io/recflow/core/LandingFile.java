@@ -53,4 +53,25 @@ public final class LandingFile {
     }
     return target;
   }
+
+  /**
+   * Deletes the hidden temporary files a writer killed mid-write left in {@code dir} (no reader
+   * ever sees them, but they would pile up), once older than {@code minAgeMillis}: a live writer
+   * renames its file within milliseconds, so an old one has no owner. Returns how many went.
+   */
+  public static int removeAbandoned(Path dir, long minAgeMillis) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long before = System.currentTimeMillis() - minAgeMillis;
+    int removed = 0;
+    try (var files = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path f : files) {
+        if (Files.getLastModifiedTime(f).toMillis() < before && Files.deleteIfExists(f)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
 }

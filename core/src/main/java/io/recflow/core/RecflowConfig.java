@@ -147,6 +147,28 @@ public final class RecflowConfig {
     return landing.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/events" : landing;
   }
 
+  /** Where the stream archives consumed landing files when stream.cleanSource is archive. */
+  public String landingArchiveDir() {
+    return get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/archive";
+  }
+
+  /**
+   * The stream's seed under its checkpoint: every user's state over the stored events when the
+   * stream first started. The stream removes it after its first commit, erasure at once.
+   */
+  public String streamSeedDir() {
+    return streamCheckpointDir().replaceAll("/+$", "") + "/recflow-seed";
+  }
+
+  /**
+   * The stream's checkpoint: {@code stream.checkpointDir}, or {@code <recflow.warehouse>/_checkpoints/stream}.
+   * The stream keeps its state there and erasure removes users from it, so both derive it here.
+   */
+  public String streamCheckpointDir() {
+    String checkpoint = get(Settings.STREAM_CHECKPOINT_DIR);
+    return checkpoint.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/_checkpoints/stream" : checkpoint;
+  }
+
   /** The {@code spark.*} entries, passed to Spark as they are. */
   public Map<String, String> sparkConf() {
     return sparkConf;

@@ -209,6 +209,12 @@ public final class Settings {
   public static final ConfigKey<Integer> STREAM_DEDUP_MINUTES = ConfigKey.ofInt("stream.dedupWindowMinutes", 1440,
       0, 525_600, "A repeated event_id is dropped until its user's newest event is this many minutes past the first copy.");
 
+  // Erasure (bin/recflow forget, DELETE /v1/users/{id}, the nightly job).
+  public static final ConfigKey<Integer> ERASURE_RETENTION_HOURS = ConfigKey.ofInt("erasure.retentionHours", 168, 0,
+      8_760, "How long Delta keeps the files an erasure rewrote (for time travel and readers in flight) before the "
+          + "nightly VACUUM removes them; an erased user's data is physically gone, and the tombstone removed, this "
+          + "long after the erasure is applied.");
+
   // The recommendation server (bin/recflow serve).
   public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,
       "HTTP port of the server; 0 picks a free one.");

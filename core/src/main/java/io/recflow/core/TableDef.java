@@ -35,6 +35,25 @@ public record TableDef(String name, String row, List<ColumnDef> columns, List<St
         throw new IllegalArgumentException(name + ": key column " + c + " is not a column");
       }
     }
+    if (columns.stream().filter(c -> c.privacy() == ColumnDef.Privacy.USER_ID).count() > 1) {
+      throw new IllegalArgumentException(name + " marks more than one column as a user id");
+    }
+  }
+
+  /**
+   * The column holding a user's id, if the table holds personal data: erasure deletes a user's rows
+   * by it, and every such table must be covered by erasure (a test holds the contract to it).
+   */
+  public Optional<String> userIdColumn() {
+    return columns.stream().filter(c -> c.privacy() == ColumnDef.Privacy.USER_ID).map(ColumnDef::name).findFirst();
+  }
+
+  /**
+   * The columns Delta may keep statistics of: the log keeps each file's minimum and maximum in plain
+   * text, and would keep a user's id long after their rows were deleted.
+   */
+  public List<String> statsColumns() {
+    return columns.stream().filter(c -> !c.privacy().personal()).map(ColumnDef::name).toList();
   }
 
   /** The column called {@code name}, if the table has one. */

@@ -15,6 +15,7 @@ import static io.recflow.core.ColumnType.STRING_ARRAY;
 import static io.recflow.core.ColumnType.STRING_MAP;
 import static io.recflow.core.ColumnType.TIMESTAMP;
 
+import io.recflow.core.ColumnDef.Privacy;
 import java.util.List;
 import java.util.Map;
 
@@ -30,16 +31,21 @@ public final class Tables {
   /** Accepted events; the input of every model. */
   public static final TableDef EVENTS = new TableDef("events",
       "one accepted event; ingest and the stream MERGE or append it once by event_id",
-      List.of(required(Col.EVENT_ID, STRING), required(Col.USER_ID, STRING), required(Col.ITEM_ID, STRING),
-          required(Col.EVENT_TYPE, STRING), optional(Col.VALUE, DOUBLE), required(Col.TS, TIMESTAMP),
+      // A client's event ids are its own text, and may embed the user's id.
+      List.of(required(Col.EVENT_ID, STRING).holding(Privacy.FREE_TEXT),
+          required(Col.USER_ID, STRING).holding(Privacy.USER_ID),
+          required(Col.ITEM_ID, STRING), required(Col.EVENT_TYPE, STRING), optional(Col.VALUE, DOUBLE),
+          required(Col.TS, TIMESTAMP),
           required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE)),
       List.of(Col.INGEST_DATE), List.of(Col.EVENT_ID));
 
   /** Rejected input records with the reason, never dropped. */
   public static final TableDef EVENTS_QUARANTINE = new TableDef("events_quarantine",
-      "one rejected input record, verbatim, with where it came from and a reason a person can act on",
-      List.of(optional(Col.RAW, STRING), optional(Col.SOURCE, STRING), optional(Col.REASON, STRING),
-          optional(Col.INGESTED_AT, TIMESTAMP)),
+      "one rejected input record, verbatim, with where it came from, a reason a person can act on, and the "
+          + "user id it named (if it could be read), by which erasure finds it",
+      List.of(optional(Col.RAW, STRING).holding(Privacy.FREE_TEXT), optional(Col.SOURCE, STRING),
+          optional(Col.REASON, STRING), optional(Col.INGESTED_AT, TIMESTAMP),
+          optional(Col.USER_ID, STRING).holding(Privacy.USER_ID)),
       List.of(), List.of());
 
   /** The item catalog. */
@@ -59,11 +65,13 @@ public final class Tables {
       List.of(), List.of(Col.ITEM_ID));
 
   /** ALS user factors, per model version. */
-  public static final TableDef USER_FACTORS = factors("user_factors", "a user's ALS factor in one model version");
+  public static final TableDef USER_FACTORS = factors("user_factors", "a user's ALS factor in one model version",
+      Privacy.USER_ID);
 
   /** ALS item factors, per model version; cold items are placed by their text. */
   public static final TableDef ITEM_FACTORS = factors("item_factors",
-      "an item's factor in one model version: learned (source als) or placed by its text (source content)");
+      "an item's factor in one model version: learned (source als) or placed by its text (source content)",
+      Privacy.NONE);
 
   /** Time-decayed item popularity, per model version. */
   public static final TableDef POPULARITY = new TableDef("popularity",
@@ -120,7 +128,7 @@ public final class Tables {
   /** Each item's vector in a version's sequence model. */
   public static final TableDef SEQUENCE_ITEMS = factors("sequence_items",
       "an item's vector in one version's sequence model: its learned id vector plus its projected text (source "
-          + "sequence), or its text alone when no training history held it (source content)");
+          + "sequence), or its text alone when no training history held it (source content)", Privacy.NONE);
 
   /** One row per model version with its parameters, inputs, metrics and status. */
   public static final TableDef MODELS = new TableDef("models",
@@ -134,8 +142,8 @@ public final class Tables {
   /** Live user vectors from the streaming job, appended per micro-batch; the newest row per user wins. */
   public static final TableDef USER_VECTORS_RT = new TableDef("user_vectors_rt",
       "a user's exact fold-in against model_version after one micro-batch; the highest batch_id wins",
-      List.of(required(Col.USER_ID, STRING), required(Col.MODEL_VERSION, LONG), required(Col.VECTOR, FLOAT_ARRAY),
-          required(Col.N_ITEMS, INT), required(Col.LAST_EVENT_TS, TIMESTAMP), required(Col.BATCH_ID, LONG),
+      List.of(required(Col.USER_ID, STRING).holding(Privacy.USER_ID), required(Col.MODEL_VERSION, LONG),
+          required(Col.VECTOR, FLOAT_ARRAY), required(Col.N_ITEMS, INT), required(Col.LAST_EVENT_TS, TIMESTAMP), required(Col.BATCH_ID, LONG),
           required(Col.WRITTEN_AT, TIMESTAMP)),
       List.of(), List.of(Col.USER_ID, Col.MODEL_VERSION, Col.BATCH_ID));
 
@@ -147,15 +155,37 @@ public final class Tables {
           optional(Col.CREATED_AT, TIMESTAMP)),
       List.of(), List.of(Col.MODEL_VERSION, Col.PROTOCOL, Col.MODEL, Col.METRIC));
 
+  /**
+   * Erasure tombstones: each asks that a user's data written before requested_at be erased. The
+   * stream, the nightly job and every server apply them; they are kept for erasure.retentionHours,
+   * until the data they erase is physically gone, then removed themselves.
+   */
+  public static final TableDef ERASURES = new TableDef("erasures",
+      "a request to erase a user: every row of theirs written before requested_at goes; a later event under the "
+          + "same id starts a new user. Recorded by bin/recflow forget or by the stream for DELETE /v1/users/{id}, "
+          + "possibly twice; erasure_id identifies it",
+      List.of(required(Col.ERASURE_ID, STRING), required(Col.USER_ID, STRING).holding(Privacy.USER_ID),
+          required(Col.REQUESTED_AT, TIMESTAMP), optional(Col.REQUESTED_BY, STRING),
+          optional(Col.RECORDED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.ERASURE_ID));
+
+  /** What became of each erasure, without the user's id. */
+  public static final TableDef ERASURE_AUDIT = new TableDef("erasure_audit",
+      "one step of an erasure, without personal data: applied (the user's rows deleted, counts per table) or "
+          + "expired (its tombstone removed once the data was physically gone)",
+      List.of(required(Col.ERASURE_ID, STRING), required(Col.STEP, STRING), optional(Col.REQUESTED_AT, TIMESTAMP),
+          optional(Col.REQUESTED_BY, STRING), optional(Col.ROWS, LONG_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.ERASURE_ID, Col.STEP));
+
   /** Every table a warehouse can hold. */
   public static final List<TableDef> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
       MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, ITEM_STATS, CO_VISITATION,
-      RANKERS, SEQUENCE_MODELS, SEQUENCE_WEIGHTS, SEQUENCE_ITEMS, EVAL_RUNS, USER_VECTORS_RT);
+      RANKERS, SEQUENCE_MODELS, SEQUENCE_WEIGHTS, SEQUENCE_ITEMS, EVAL_RUNS, USER_VECTORS_RT, ERASURES, ERASURE_AUDIT);
 
-  private static TableDef factors(String name, String row) {
+  private static TableDef factors(String name, String row, Privacy idPrivacy) {
     return new TableDef(name, row,
-        List.of(required(Col.MODEL_VERSION, LONG), required(Col.ID, STRING), optional(Col.VECTOR, FLOAT_ARRAY),
-            required(Col.SOURCE, STRING)),
+        List.of(required(Col.MODEL_VERSION, LONG), required(Col.ID, STRING).holding(idPrivacy),
+            optional(Col.VECTOR, FLOAT_ARRAY), required(Col.SOURCE, STRING)),
         List.of(Col.MODEL_VERSION), List.of(Col.MODEL_VERSION, Col.ID));
   }
 
@@ -198,6 +228,12 @@ public final class Tables {
     public static final String CONFIDENCE = "confidence";
     public static final String MODEL_NAME = "model_name";
     public static final String CONTENT_HASH = "content_hash";
+    public static final String ERASURE_ID = "erasure_id";
+    public static final String REQUESTED_AT = "requested_at";
+    public static final String REQUESTED_BY = "requested_by";
+    public static final String RECORDED_AT = "recorded_at";
+    public static final String STEP = "step";
+    public static final String ROWS = "rows";
     public static final String NEIGHBOR_ID = "neighbor_id";
     public static final String KIND = "kind";
     public static final String N_ITEMS = "n_items";
@@ -253,5 +289,15 @@ public final class Tables {
       }
       return newest;
     }
+  }
+
+  /** Values of erasure_audit.step. */
+  public static final class Step {
+    private Step() {}
+
+    /** The user's rows written before the request were deleted from every table; rows counts them per table. */
+    public static final String APPLIED = "applied";
+    /** The tombstone was removed: the deleted rows' files had outlived the retention and were vacuumed. */
+    public static final String EXPIRED = "expired";
   }
 }

@@ -29,4 +29,18 @@ class LandingFileTest {
   void refusesALineThatWouldSplitIntoTwoEvents() {
     assertThrows(IllegalArgumentException.class, () -> LandingFile.write(dir, List.of("{\"a\":\n1}")));
   }
+
+  @Test
+  void removesOnlyTemporaryFilesOlderThanAnyLiveWriter() throws Exception {
+    Path landing = Files.createDirectories(dir.resolve("landing"));
+    Path abandoned = Files.writeString(landing.resolve(".1-a.jsonl.tmp"), "{}\n");
+    Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+        - 7_200_000));
+    Path inProgress = Files.writeString(landing.resolve(".2-b.jsonl.tmp"), "{}\n");
+    Path visible = LandingFile.write(landing, List.of("{\"a\":1}"));
+    assertEquals(1, LandingFile.removeAbandoned(landing, 3_600_000));
+    assertTrue(Files.notExists(abandoned));
+    assertTrue(Files.exists(inProgress), "a writer may still rename a fresh temporary file");
+    assertTrue(Files.exists(visible));
+  }
 }

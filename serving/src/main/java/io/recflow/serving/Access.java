@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class Access {
   private static final Logger LOG = LoggerFactory.getLogger(Access.class);
   static final String HEADER = "X-Api-Key";
+  private static final String CALLER = "recflow.caller";
 
   /** The scope a route needs, as Javalin's route role. */
   record Needs(Scope scope) implements RouteRole {}
@@ -76,6 +77,13 @@ final class Access {
       throw new ForbiddenResponse("key '" + key.get().name() + "' lacks the " + needs.scope().wireName() + " scope");
     }
     limit.acquire("key " + key.get().name(), ctx);
+    ctx.attribute(CALLER, key.get().name());
+  }
+
+  /** The name of the key the request came with, once checked; "public" for a keyless public read. */
+  static String callerName(Context ctx) {
+    String name = ctx.attribute(CALLER);
+    return name == null ? "public" : name;
   }
 
   /** Whether the caller holds a key with the admin scope (which sees paths in /health); an open route's question. */

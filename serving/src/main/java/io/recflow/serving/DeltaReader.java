@@ -26,9 +26,12 @@ import io.recflow.core.TableDef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ObjIntConsumer;
 import org.apache.hadoop.conf.Configuration;
 
@@ -90,32 +93,48 @@ public final class DeltaReader {
    * {@code table} added to {@code consumer}, in commit order: an incremental read for append-only tables, which
    * reads only the new commits' log entries and data files, not the whole table. Partition
    * columns are not in data files and cannot be asked for.
+   *
+   * <p>A commit that removes files rewrites rows that were there (an erasure's DELETE, OPTIMIZE):
+   * the files it adds hold no new rows, and are skipped.
    */
   public long added(TableDef table, long fromVersion, long toVersion, List<String> columns,
                     ObjIntConsumer<ColumnarBatch> consumer) {
     StructType readSchema = KernelSchemas.read(table, columns);
-    List<FileStatus> files = new ArrayList<>();
+    Map<Long, List<FileStatus>> addedByVersion = new TreeMap<>();
+    Set<Long> rewrites = new HashSet<>();
     TableImpl t = (TableImpl) Table.forPath(engine, path(table));
-    try (CloseableIterator<ColumnarBatch> changes = t.getChanges(engine, fromVersion, toVersion, Set.of(DeltaAction.ADD))) {
+    try (CloseableIterator<ColumnarBatch> changes =
+             t.getChanges(engine, fromVersion, toVersion, Set.of(DeltaAction.ADD, DeltaAction.REMOVE))) {
       while (changes.hasNext()) {
         ColumnarBatch batch = changes.next();
+        ColumnVector version = batch.getColumnVector(batch.getSchema().indexOf("version"));
         ColumnVector add = batch.getColumnVector(batch.getSchema().indexOf("add"));
+        ColumnVector remove = batch.getColumnVector(batch.getSchema().indexOf("remove"));
         StructType addType = (StructType) add.getDataType();
         ColumnVector filePath = add.getChild(addType.indexOf("path"));
         ColumnVector dataChange = add.getChild(addType.indexOf("dataChange"));
         for (int i = 0; i < batch.getSize(); i++) {
+          if (!remove.isNullAt(i)) {
+            rewrites.add(version.getLong(i));
+          }
           // dataChange = false marks a rewrite of rows already there (OPTIMIZE), not new rows.
           if (!add.isNullAt(i) && (dataChange.isNullAt(i) || dataChange.getBoolean(i))) {
             // Paths in the log are relative to the table and URL-encoded.
             String p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path(table)),
                 new org.apache.hadoop.fs.Path(java.net.URI.create(filePath.getString(i)))).toString();
-            files.add(FileStatus.of(p, 0, 0));
+            addedByVersion.computeIfAbsent(version.getLong(i), v -> new ArrayList<>()).add(FileStatus.of(p, 0, 0));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the log of " + path(table), e);
     }
+    List<FileStatus> files = new ArrayList<>();
+    addedByVersion.forEach((v, f) -> {
+      if (!rewrites.contains(v)) {
+        files.addAll(f);
+      }
+    });
     long rows = 0;
     for (FileStatus f : files) {
       try (CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()

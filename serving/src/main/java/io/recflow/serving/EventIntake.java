@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventJson;
 import io.recflow.core.EventValidator;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class EventIntake implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
   private static final JsonFactory JSON = new JsonFactory();
+  /** A temporary landing file this old has no live writer (one renames its file within milliseconds). */
+  private static final long ABANDONED_AFTER_MILLIS = 3_600_000;
 
   /** One event's problem, by its position in the request. */
   record Problem(int index, String reason) {}
@@ -63,6 +66,14 @@ final class EventIntake implements AutoCloseable {
   private volatile boolean closed;
 
   EventIntake(Path landingDir, EventValidator validator, int maxEvents) {
+    try {
+      int abandoned = LandingFile.removeAbandoned(landingDir, ABANDONED_AFTER_MILLIS);
+      if (abandoned > 0) {
+        LOG.info("removed {} temporary landing file(s) of writers killed mid-write", abandoned);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot clean the landing directory {}: {}", landingDir, e.toString());
+    }
     this.landingDir = landingDir;
     this.validator = validator;
     this.maxEvents = maxEvents;
@@ -132,7 +143,15 @@ final class EventIntake implements AutoCloseable {
 
   /** Makes the events durable in the landing directory; the future completes once they are on disk. */
   CompletableFuture<Void> submit(List<Event> events) {
-    List<String> lines = events.stream().map(EventJson::toJson).toList();
+    return submitLines(events.stream().map(EventJson::toJson).toList());
+  }
+
+  /** Makes an erasure durable in the landing directory, ordered among the events around it. */
+  CompletableFuture<Void> submit(ErasureRequest erasure) {
+    return submitLines(List.of(erasure.toJson()));
+  }
+
+  private CompletableFuture<Void> submitLines(List<String> lines) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new IllegalStateException("the server is shutting down"));

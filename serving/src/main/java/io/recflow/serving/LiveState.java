@@ -47,6 +47,7 @@ final class LiveState {
 
   private final ModelSnapshot snapshot;
   private final DeltaReader reader;
+  private final Erasures erasures;
   private final Map<String, Live> vectors = new ConcurrentHashMap<>();
   /** Vectors read whose events the history does not hold yet; only the catching-up thread uses it. */
   private final Map<String, Live> pending = new HashMap<>();
@@ -56,9 +57,10 @@ final class LiveState {
   private long itemsVersion;
   private volatile long caughtUpAtMillis;
 
-  LiveState(ModelSnapshot snapshot, DeltaReader reader) throws RocksDBException {
+  LiveState(ModelSnapshot snapshot, DeltaReader reader, Erasures erasures) throws RocksDBException {
     this.snapshot = snapshot;
     this.reader = reader;
+    this.erasures = erasures;
     this.eventsVersion = snapshot.eventsVersion();
     this.itemsVersion = snapshot.itemsVersion();
   }
@@ -104,6 +106,9 @@ final class LiveState {
       long from = eventsVersion + 1;
       reader.added(Tables.EVENTS, from, latestEvents, EventColumns.NAMES, (b, i) -> {
         Event e = EventColumns.event(b, i);
+        if (e.tsMillis() < erasures.before(e.userId())) {
+          return; // reached the table before the stream learnt of the erasure; the next erasure run deletes it
+        }
         byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
         snapshot.signals().trending().add(snapshot.items().row(e.itemId()), e.tsMillis());
       });
@@ -188,8 +193,27 @@ final class LiveState {
     if (b.getColumnVector(1).getLong(i) != snapshot.version()) {
       return;
     }
+    String user = b.getColumnVector(0).getString(i);
+    long writtenAt = DeltaReader.millis(b.getColumnVector(3), i);
+    if (writtenAt < erasures.before(user)) {
+      return;
+    }
     Live next = new Live(SnapshotLoader.toFloats(b.getColumnVector(2).getArray(i)), b.getColumnVector(3).getLong(i),
         DeltaReader.millis(b.getColumnVector(4), i), System.currentTimeMillis());
-    pending.merge(b.getColumnVector(0).getString(i), next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
+    pending.merge(user, next, (old, neu) -> neu.writtenAt >= old.writtenAt ? neu : old);
+  }
+
+  /**
+   * Forgets what this overlay holds of a user from before their erasure (the caller has recorded it
+   * in {@link Erasures}, which keeps older rows out from now on); erases them from the snapshot too
+   * when it was loaded before the erasure.
+   */
+  synchronized void erase(String userId, long atMillis) throws RocksDBException {
+    vectors.remove(userId);
+    pending.remove(userId);
+    histories.remove(userId);
+    if (snapshot.loadedAtMillis() < atMillis) {
+      snapshot.erase(userId);
+    }
   }
 }

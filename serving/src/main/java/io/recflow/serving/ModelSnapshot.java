@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
 
 /**
  * One loaded model version, opened read-only. What every request scans is in memory: the item
@@ -287,8 +289,11 @@ public final class ModelSnapshot implements AutoCloseable {
   /** Opens a snapshot directory; refuses one that was not marked complete. */
   static ModelSnapshot open(Path dir, Search search, ServedRanking ranking) throws Exception {
     // RocksDB reads its options for as long as the database is open; they are closed with it.
-    Options options = new Options();
-    RocksDB db = RocksDB.openReadOnly(options, dir.toString());
+    // Opened for writing only so that an erasure can delete a user (see erase); nothing else writes.
+    // The MANIFEST records each file's first and last key; rolled at every change, it keeps no key
+    // an erasure compacted away.
+    Options options = new Options().setMaxManifestFileSize(1);
+    RocksDB db = RocksDB.open(options, dir.toString());
     try {
       if (db.get(SnapshotKeys.meta(SnapshotKeys.COMPLETE)) == null) {
         throw new IllegalStateException("snapshot " + dir + " is incomplete: its load did not finish. It is not "
@@ -371,6 +376,33 @@ public final class ModelSnapshot implements AutoCloseable {
   public Optional<float[]> userVector(String userId) throws RocksDBException {
     byte[] v = db.get(SnapshotKeys.key(SnapshotKeys.USER, userId));
     return v == null ? Optional.empty() : Optional.of(SnapshotKeys.floats(v));
+  }
+
+  /** When the load of this snapshot began to read the warehouse (epoch ms); 0 when the snapshot does not say. */
+  public long loadedAtMillis() throws RocksDBException {
+    byte[] v = db.get(SnapshotKeys.meta(SnapshotKeys.LOADED_AT));
+    return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Erases a user: their nightly vector and history are deleted, durably, and their keys' range is
+   * compacted, so that the values leave the files and not only the index.
+   */
+  public void erase(String userId) throws RocksDBException {
+    byte[][] keys = {SnapshotKeys.key(SnapshotKeys.USER, userId), SnapshotKeys.key(SnapshotKeys.HISTORY, userId)};
+    try (WriteOptions sync = new WriteOptions().setSync(true)) {
+      for (byte[] k : keys) {
+        db.delete(sync, k);
+      }
+    }
+    // Forced down to the last level: only there does a compaction drop the deletion marker, which
+    // holds the key, and with it the key as a file boundary in the MANIFEST.
+    try (CompactRangeOptions force = new CompactRangeOptions()
+        .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+      for (byte[] k : keys) {
+        db.compactRange(db.getDefaultColumnFamily(), k, k, force);
+      }
+    }
   }
 
   /** The user's interest state when the snapshot was loaded, if they had any events. */

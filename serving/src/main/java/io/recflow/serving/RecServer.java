@@ -8,7 +8,9 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.ServiceUnavailableResponse;
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
+import io.recflow.core.EventValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class RecServer {
     app.get("/v1/recommendations", this::sessionRecommendations, Access.READ);
     app.get("/v1/items/{id}/similar", this::similar, Access.READ);
     app.post("/v1/events", this::events, Access.WRITE);
+    app.delete("/v1/users/{id}", this::erase, Access.ADMIN);
     app.exception(HttpResponseException.class, (e, ctx) -> {
       if (e instanceof MethodNotAllowedResponse) {
         // Javalin lists the path's methods as the details' one value.
@@ -216,6 +219,32 @@ public final class RecServer {
     metrics.eventsAccepted(events.size());
     ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", events.size(),
         "eventIds", events.stream().map(Event::eventId).toList()));
+  }
+
+  /**
+   * DELETE /v1/users/{id}: erases a user; needs an admin key. 202 with the erasure's id once the
+   * request is durable in the feed. From then on this server answers for the user as for one it has
+   * never seen; the stream drops their state and in-flight events, other servers follow within
+   * their catch-up, and the warehouse loses their rows at the next nightly run or
+   * {@code bin/recflow forget} (docs/operations.md says when the data is physically gone). Events
+   * posted later under the same id start a new user. 400 for an id no event could carry; 401 or 403
+   * without an admin key; 503 when the request could not be made durable.
+   */
+  private void erase(Context ctx) throws Exception {
+    String userId = ctx.pathParam("id");
+    String problem = EventValidator.checkId("user id", userId);
+    if (problem != null) {
+      throw new BadRequestResponse(problem);
+    }
+    ErasureRequest r = ErasureRequest.now(userId, Access.callerName(ctx));
+    try {
+      intake.submit(r).get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      throw new ServiceUnavailableResponse("the erasure could not be made durable; nothing was erased, retry");
+    }
+    holder.erase(r);
+    ctx.status(HttpStatus.ACCEPTED).json(Map.of("erasureId", r.erasureId(), "userId", userId,
+        "requestedAt", java.time.Instant.ofEpochMilli(r.requestedAtMillis()).toString()));
   }
 
   /** The route template a request matched (bounded label values for metrics), or "unmatched". */

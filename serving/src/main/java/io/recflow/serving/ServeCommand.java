@@ -108,6 +108,11 @@ public final class ServeCommand implements Callable<Integer> {
       return app.port();
     }
 
+    /** What it serves, for tests that drive a catch-up rather than wait for one. */
+    SnapshotHolder holder() {
+      return holder;
+    }
+
     @Override
     public void close() {
       app.stop();

@@ -1,16 +1,19 @@
 package io.recflow.serving;
 
+import io.recflow.core.ErasureRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
+import org.rocksdb.RocksDBException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -85,6 +88,7 @@ public final class SnapshotHolder implements AutoCloseable {
   private final ServedRanking ranking;
   private final long retryMillis;
   private final AtomicReference<Served> current = new AtomicReference<>();
+  private final Erasures erasures = new Erasures();
   private volatile Refusal refusal;
   private volatile String warehouseProblem;
   private volatile String liveProblem;
@@ -170,7 +174,7 @@ public final class SnapshotHolder implements AutoCloseable {
     deleteTree(dir);
     try {
       long started = System.currentTimeMillis();
-      loader.load(latest, dir);
+      loader.load(latest, dir, erasures.all());
       install(ModelSnapshot.open(dir, search, ranking));
       LOG.info("serving model version {} (loaded in {} ms)", latest, System.currentTimeMillis() - started);
       refusal = null;
@@ -184,8 +188,13 @@ public final class SnapshotHolder implements AutoCloseable {
   }
 
   private void install(ModelSnapshot snapshot) throws Exception {
-    LiveState live = new LiveState(snapshot, reader);
+    LiveState live = new LiveState(snapshot, reader, erasures);
     try {
+      erasures.refresh(reader);
+      // A snapshot from disk may predate erasures made while this server was down.
+      for (Map.Entry<String, Long> e : erasures.all().entrySet()) {
+        live.erase(e.getKey(), e.getValue());
+      }
       live.catchUp();
     } catch (Exception e) {
       snapshot.close();
@@ -197,16 +206,35 @@ public final class SnapshotHolder implements AutoCloseable {
     }
   }
 
-  /** Reads new live vectors and events into the served snapshot's overlay. */
+  /** Reads new erasures, live vectors and events into the served snapshot's overlay. */
   public void catchUp() throws Exception {
     try (Lease l = acquire().orElse(null)) {
+      Map<String, Long> erased = erasures.refresh(reader);
       if (l != null) {
+        for (Map.Entry<String, Long> e : erased.entrySet()) {
+          l.live().erase(e.getKey(), e.getValue());
+        }
         l.live().catchUp();
       }
       liveProblem = null;
     } catch (Exception e) {
       liveProblem = "live vectors and events cannot be read: " + reason(e);
       throw e;
+    }
+  }
+
+  /**
+   * Erases a user from what this server holds, at once: the served snapshot (if loaded before the
+   * request) and the live overlay; snapshots loaded later leave the user's older data out. The
+   * caller has made the request durable in the feed, which carries it to the stream, the warehouse
+   * and the other servers.
+   */
+  void erase(ErasureRequest r) throws RocksDBException {
+    erasures.add(r);
+    try (Lease l = acquire().orElse(null)) {
+      if (l != null) {
+        l.live().erase(r.userId(), r.requestedAtMillis());
+      }
     }
   }
 

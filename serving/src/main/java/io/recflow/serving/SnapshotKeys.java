@@ -44,6 +44,8 @@ final class SnapshotKeys {
   /** The version of the items table the snapshot's catalog (titles, availability) was read at. */
   static final String ITEMS_VERSION = "itemsVersion";
   static final String PARAMS = "params";
+  /** When the load began to read the warehouse, epoch ms: erasures made later are applied to the snapshot. */
+  static final String LOADED_AT = "loadedAt";
   static final String COMPLETE = "complete";
   /** The ranker of the version (rankers): its XGBoost JSON, its feature names, its status. */
   static final String RANKER_MODEL = "rankerModel";

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -72,13 +73,25 @@ public final class SnapshotLoader {
    * @throws IllegalStateException when the version cannot be served, saying why
    */
   public void load(long version, Path dir) throws RocksDBException {
+    load(version, dir, Map.of());
+  }
+
+  /**
+   * Loads {@code version} without the data of erased users from before their erasure:
+   * {@code erasedBefore} maps each erased user to the time of their erasure (see {@link Erasures}).
+   */
+  void load(long version, Path dir, Map<String, Long> erasedBefore) throws RocksDBException {
+    long loadedAt = System.currentTimeMillis();
     Map<String, String> params = params(version);
+    // A version created before a user's erasure was trained on their erased data.
+    long createdAt = createdAt(version);
     try (Options options = loadOptions();
          RocksDB db = RocksDB.open(options, dir.toString());
          WriteOptions sync = new WriteOptions().setSync(true)) {
       SnapshotWriter w = new SnapshotWriter(db);
-      int rank = factors(w, version, Tables.ITEM_FACTORS, SnapshotKeys.ITEM, -1);
-      factors(w, version, Tables.USER_FACTORS, SnapshotKeys.USER, rank);
+      int rank = factors(w, version, Tables.ITEM_FACTORS, SnapshotKeys.ITEM, -1, id -> false);
+      factors(w, version, Tables.USER_FACTORS, SnapshotKeys.USER, rank,
+          id -> erasedBefore.getOrDefault(id, Long.MIN_VALUE) > createdAt);
       items(w);
       embeddings(w);
       neighbors(w, version);
@@ -86,12 +99,13 @@ public final class SnapshotLoader {
       coVisitation(w, version);
       ranker(w, version);
       SequenceSnapshot.copy(reader, w, version);
-      long eventsVersion = histories(db, w, modelParams(version, params).weighting());
+      long eventsVersion = histories(db, w, modelParams(version, params).weighting(), erasedBefore);
       popularity(w, version);
       w.flush();
       db.put(SnapshotKeys.meta(SnapshotKeys.PARAMS), SnapshotKeys.strings(flatten(params)));
       db.put(SnapshotKeys.meta(SnapshotKeys.EVENTS_VERSION), Long.toString(eventsVersion).getBytes());
       db.put(SnapshotKeys.meta(SnapshotKeys.VERSION), Long.toString(version).getBytes());
+      db.put(SnapshotKeys.meta(SnapshotKeys.LOADED_AT), Long.toString(loadedAt).getBytes());
       db.put(sync, SnapshotKeys.meta(SnapshotKeys.COMPLETE), new byte[] {1});
     }
   }
@@ -104,6 +118,17 @@ public final class SnapshotLoader {
     // takes one writer at a time, which the load is.
     return new Options().setCreateIfMissing(true).setErrorIfExists(true)
         .setMemTableConfig(new VectorMemTableConfig()).setAllowConcurrentMemtableWrite(false);
+  }
+
+  /** models.created_at of the version (epoch ms); without one, it is taken to predate every erasure. */
+  private long createdAt(long version) {
+    long[] at = {Long.MIN_VALUE};
+    reader.scan(Tables.MODELS, reader.version(Tables.MODELS), List.of(Col.MODEL_VERSION, Col.CREATED_AT), (b, i) -> {
+      if (b.getColumnVector(0).getLong(i) == version && !b.getColumnVector(1).isNullAt(i)) {
+        at[0] = DeltaReader.millis(b.getColumnVector(1), i);
+      }
+    });
+    return at[0];
   }
 
   /** models.params of the version: the configuration it was trained with. */
@@ -138,8 +163,8 @@ public final class SnapshotLoader {
   }
 
   /** Writes one factor table's vectors for the version; returns their rank, checking all agree. */
-  private int factors(SnapshotWriter w, long version, TableDef table, byte kind, int expectedRank)
-      throws RocksDBException {
+  private int factors(SnapshotWriter w, long version, TableDef table, byte kind, int expectedRank,
+                      Predicate<String> erased) throws RocksDBException {
     int[] rank = {expectedRank};
     List<String> cold = new ArrayList<>();
     long rows = reader.scanWhere(table, reader.version(table), Col.MODEL_VERSION, version,
@@ -148,6 +173,9 @@ public final class SnapshotLoader {
             return;
           }
           String id = b.getColumnVector(1).getString(i);
+          if (erased.test(id)) {
+            return;
+          }
           float[] v = toFloats(b.getColumnVector(2).getArray(i));
           if (rank[0] < 0) {
             rank[0] = v.length;
@@ -348,7 +376,8 @@ public final class SnapshotLoader {
    * Each user's interest state from every stored event, and each item's recent events per hour
    * (RECENT_EVENTS) for trending; returns the events version read.
    */
-  private long histories(RocksDB db, SnapshotWriter w, InterestWeighting weighting) throws RocksDBException {
+  private long histories(RocksDB db, SnapshotWriter w, InterestWeighting weighting, Map<String, Long> erasedBefore)
+      throws RocksDBException {
     long v = reader.version(Tables.EVENTS);
     if (v < 0) {
       return -1;
@@ -358,6 +387,9 @@ public final class SnapshotLoader {
     Map<String, Map<Long, Long>> recent = new HashMap<>();
     reader.scan(Tables.EVENTS, v, EventColumns.NAMES, (b, i) -> {
       Event e = EventColumns.event(b, i);
+      if (e.tsMillis() < erasedBefore.getOrDefault(e.userId(), Long.MIN_VALUE)) {
+        return;
+      }
       histories.add(e);
       if (e.tsMillis() >= recentFrom) {
         recent.computeIfAbsent(e.itemId(), k -> new HashMap<>())

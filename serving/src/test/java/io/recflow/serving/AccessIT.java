@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.recflow.core.ApiKey;
 import io.recflow.core.ApiKey.Scope;
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.RecflowConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +42,10 @@ class AccessIT {
     open.clear();
   }
 
+  private TestServer server;
+
   private Http serve(Access access) throws Exception {
-    TestServer server = TestServer.start(TestServer.empty(), access, 100_000);
+    server = TestServer.start(TestServer.empty(), access, 100_000);
     open.add(server);
     return Http.withoutKey(server.app().port());
   }
@@ -117,5 +125,32 @@ class AccessIT {
     long retryAfter = Long.parseLong(last.headers().firstValue("Retry-After").orElseThrow());
     assertTrue(retryAfter >= 1, "Retry-After " + retryAfter);
     assertEquals(202, http.post("/v1/events", WRITER.secret(), VIEW).statusCode(), "another key has its own bucket");
+  }
+
+  @Test
+  void onlyAnAdminKeyErasesAUserAndTheTombstoneIsDurableBeforeTheAnswer() throws Exception {
+    Http http = serve(configured(Map.of("serve.keys", ENTRIES)));
+    assertEquals(401, status(http.delete("/v1/users/u7", null)));
+    assertEquals(403, status(http.delete("/v1/users/u7", READER.secret())));
+    assertEquals(403, status(http.delete("/v1/users/u7", WRITER.secret())));
+    assertEquals(0, server.landedFiles(), "a refused erasure was written");
+    assertEquals(400, status(http.delete("/v1/users/" + "u".repeat(300), TestKeys.ADMIN.secret())));
+    HttpResponse<String> erased = http.delete("/v1/users/u7", TestKeys.ADMIN.secret());
+    assertEquals(202, erased.statusCode(), erased.body());
+    String erasureId = Http.JSON.readTree(erased.body()).get("erasureId").asText();
+    List<String> lines;
+    try (Stream<Path> files = Files.list(server.landing())) {
+      lines = files.flatMap(f -> {
+        try {
+          return Files.readAllLines(f).stream();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertEquals(1, lines.size(), lines.toString());
+    ErasureRequest tombstone = ErasureRequest.parse(lines.get(0)).orElseThrow();
+    assertEquals(List.of(erasureId, "u7", "operator"),
+        List.of(tombstone.erasureId(), tombstone.userId(), tombstone.requestedBy()));
   }
 }

@@ -61,6 +61,15 @@ final class Http {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** DELETE with an API key (none when null). */
+  HttpResponse<String> delete(String path, String apiKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).DELETE();
+    if (apiKey != null) {
+      b.header("X-Api-Key", apiKey);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** POST with the body's exact bytes and the given Content-Type (none when null). */
   HttpResponse<String> post(String path, String apiKey, String contentType, byte[] body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))

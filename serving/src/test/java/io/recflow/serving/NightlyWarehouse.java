@@ -1,7 +1,6 @@
 package io.recflow.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javalin.Javalin;
 import io.recflow.core.EventValidator;
@@ -57,11 +56,21 @@ final class NightlyWarehouse {
     return batch(warehouse);
   }
 
-  private static String batch(Path warehouse) throws Exception {
-    return run("io.recflow.cli.Main", "batch", "--input", data.toString(), "--format", "csv", "--sample-user", "u1",
-        "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8", "--set", "embedding.enabled=false",
-        "--set", "eval.protocols=stratified", "--set", "sequence.maxMinutes=1", "--set", "spark.master=local[2]",
-        "--conf", "../conf/local.properties");
+  /** Like {@link #nightly(Path)}, with more settings ("key=value"), such as stages a test does not need. */
+  static String nightly(Path warehouse, String... settings) throws Exception {
+    path();
+    return batch(warehouse, settings);
+  }
+
+  private static String batch(Path warehouse, String... settings) throws Exception {
+    List<String> args = new ArrayList<>(List.of("batch", "--input", data.toString(), "--format", "csv",
+        "--sample-user", "u1", "--set", "recflow.warehouse=" + warehouse, "--set", "als.rank=8",
+        "--set", "embedding.enabled=false", "--set", "eval.protocols=stratified", "--set", "sequence.maxMinutes=1",
+        "--set", "spark.master=local[2]", "--conf", "../conf/local.properties"));
+    for (String s : settings) {
+      args.addAll(List.of("--set", s));
+    }
+    return run("io.recflow.cli.Main", args.toArray(String[]::new));
   }
 
   /** Runs {@code bin/recflow models ARGS} on {@code warehouse}; returns its output. */
@@ -185,7 +194,10 @@ final class NightlyWarehouse {
   static String run(String mainClass, String... args) throws Exception {
     Path log = Files.createTempFile(root, "recflow-", ".log");
     Process p = start(log, mainClass, args);
-    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "recflow " + args[0] + " did not finish in 5 minutes");
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly(); // not left running to slow the tests after this one
+      throw new AssertionError("recflow " + args[0] + " did not finish in 10 minutes:\n" + Files.readString(log));
+    }
     String out = Files.readString(log);
     assertEquals(0, p.exitValue(), out);
     return out;

@@ -2,6 +2,7 @@ package io.recflow.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventJson;
 import io.recflow.core.EventType;
@@ -11,6 +12,7 @@ import io.recflow.core.Tables.Col;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
@@ -27,6 +29,9 @@ import org.apache.spark.sql.functions;
  * takes, so all three accept and reject the same records for the same reasons.
  */
 public final class EventRows {
+  /** The event_type of a validated row that is an erasure tombstone, which no event can have. */
+  public static final String ERASURE = ErasureRequest.FIELD;
+
   private EventRows() {}
 
   /**
@@ -41,22 +46,30 @@ public final class EventRows {
 
   /** Validates raw rows against a fixed time, the nightly ingest's "now". */
   public static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, long nowMillis) {
-    return validate(raw, v, (LongSupplier & Serializable) () -> nowMillis);
+    return validate(raw, v, (LongSupplier & Serializable) () -> nowMillis, false);
   }
 
   /**
    * Validates raw rows as they are read, against the clock at that moment: the stream's future-time
-   * check is relative to when an event arrives.
+   * check is relative to when an event arrives. An erasure tombstone of the live feed
+   * ({@link ErasureRequest}) becomes a row of event_type {@link #ERASURE}, the erasure id as
+   * event_id and its time as ts; the stream drops the user's state with it.
    */
   public static Dataset<Row> validateLive(Dataset<Row> raw, EventValidator v) {
-    return validate(raw, v, (LongSupplier & Serializable) System::currentTimeMillis);
+    return validate(raw, v, (LongSupplier & Serializable) System::currentTimeMillis, true);
   }
 
   /** Raw rows (schema {@link Schemas#RAW_EVENT}) as rows of {@link Schemas#VALIDATED_EVENT}. */
-  private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, LongSupplier clock) {
+  private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, LongSupplier clock, boolean live) {
     MapFunction<Row, Row> check = r -> {
       RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
           r.getString(5), r.getString(6), r.getString(7), r.getString(8));
+      Optional<ErasureRequest> erasure = live ? ErasureRequest.parse(e.raw()) : Optional.empty();
+      if (erasure.isPresent()) {
+        ErasureRequest q = erasure.get();
+        return RowFactory.create(q.erasureId(), q.userId(), null, ERASURE, null, new Timestamp(q.requestedAtMillis()),
+            null, e.raw(), e.source());
+      }
       return toRow(v.validate(e, clock.getAsLong()), e);
     };
     Column[] rawColumns = Arrays.stream(Schemas.RAW_EVENT.fieldNames()).map(functions::col).toArray(Column[]::new);
@@ -88,7 +101,9 @@ public final class EventRows {
   private static Row toRow(EventValidator.Result result, RawEvent raw) {
     Event e = result.event();
     if (e == null) {
-      return RowFactory.create(null, null, null, null, null, null, result.reason(), raw.raw(), raw.source());
+      // The user a rejected record names, if it names one at all, is kept beside it: erasure finds it by that.
+      String user = raw.userId() != null && raw.userId().length() <= EventValidator.MAX_ID_LENGTH ? raw.userId() : null;
+      return RowFactory.create(null, user, null, null, null, null, result.reason(), raw.raw(), raw.source());
     }
     return RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
         new Timestamp(e.tsMillis()), null, raw.raw(), raw.source());

@@ -2,10 +2,11 @@ package io.recflow.spark;
 
 import io.delta.tables.DeltaTable;
 import io.recflow.core.ColumnDef;
+import io.recflow.core.ColumnType;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.TableDef;
-import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ import org.apache.spark.sql.types.StructType;
  * not by a metastore, so any reader that knows the root finds them.
  */
 public final class Warehouse {
+  private static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+  private static final Set<ColumnType> STATS_TYPES = EnumSet.of(ColumnType.STRING, ColumnType.INT, ColumnType.LONG,
+      ColumnType.DOUBLE, ColumnType.TIMESTAMP, ColumnType.DATE);
+
   private final SparkSession spark;
   private final String root;
 
@@ -57,12 +62,25 @@ public final class Warehouse {
    * Creates the table, empty, with its contract's schema and partitioning, unless it exists. A table
    * written under an older contract gets the optional columns added since (null in its old rows), so
    * a warehouse upgrades in place on the next write instead of failing it.
+   *
+   * <p>A table holding personal data keeps Delta statistics only of its other columns: the log
+   * holds each file's minimum and maximum in plain text, outside any row an erasure can delete.
    */
   public void ensure(TableDef table) {
+    String stats = statsColumns(table);
     if (!exists(table)) {
-      spark.createDataFrame(Collections.emptyList(), Schemas.of(table)).write().format("delta")
-          .partitionBy(table.partitionBy().toArray(String[]::new)).mode("ignore").save(path(table));
+      var create = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(Schemas.of(table))
+          .partitionedBy(table.partitionBy().toArray(String[]::new));
+      if (stats != null) {
+        create = create.property(STATS_COLUMNS, stats);
+      }
+      create.execute();
       return;
+    }
+    if (stats != null && !stats.equals(delta(table).detail().select("properties").head().getJavaMap(0)
+        .get(STATS_COLUMNS))) {
+      // Files written before keep their statistics in the log until Delta's log retention expires them.
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + STATS_COLUMNS + "' = '" + stats + "')");
     }
     Set<String> present = Set.of(read(table).columns());
     List<ColumnDef> missing = table.columns().stream().filter(c -> !present.contains(c.name())).toList();
@@ -79,6 +97,21 @@ public final class Warehouse {
           .collect(Collectors.joining(", "));
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + columns + ")");
     }
+  }
+
+  /**
+   * The columns Delta may keep statistics of, for a table with personal columns (null for others,
+   * which keep Delta's default): the contract's non-personal columns of a type statistics cover,
+   * partition columns excepted (Delta keeps their values in the log anyway).
+   */
+  static String statsColumns(TableDef table) {
+    if (table.statsColumns().size() == table.columns().size()) {
+      return null;
+    }
+    return table.columns().stream()
+        .filter(c -> table.statsColumns().contains(c.name()) && !table.partitionBy().contains(c.name())
+            && STATS_TYPES.contains(c.type()))
+        .map(ColumnDef::name).collect(Collectors.joining(","));
   }
 
   /** The current version of a table. */

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one micro-batch: accepted events to {@code events}, rejected records to
- * {@code events_quarantine}, and the touched users' fold-ins to {@code user_vectors_rt}.
+ * {@code events_quarantine}, the touched users' fold-ins to {@code user_vectors_rt}, and erasure
+ * tombstones to {@code erasures}, where the nightly job and every server find them.
  *
  * <p>Every write carries Delta's {@code txnAppId} (the query's id, which survives restarts from
  * the checkpoint) and {@code txnVersion} (the batch id). When a crash falls between these writes
@@ -55,8 +56,8 @@ final class BatchWriter {
   }
 
   /** What one batch wrote and how long each step took, for the log. */
-  record Counts(long events, long duplicates, long quarantined, long users, Long modelVersion,
-                Map<String, Long> millis) {}
+  record Counts(long events, long duplicates, long quarantined, long users, long erasures, long erasedEvents,
+                Long modelVersion, Map<String, Long> millis) {}
 
   void write(Dataset<StreamRecord> batch, long batchId) throws Exception {
     String appId = "recflow-stream-" + queryId(batch);
@@ -89,10 +90,14 @@ final class BatchWriter {
                 Encoders.row(Schemas.of(Tables.USER_VECTORS_RT)));
         writes.add(timed(millis, "vectors", () -> append(Tables.USER_VECTORS_RT, vectors, appId, batchId)));
       }
+      if (kinds.getOrDefault(StreamRecord.ERASURE, 0L) > 0) {
+        writes.add(timed(millis, "erasures", () -> append(Tables.ERASURES, erasures(records, now), appId, batchId)));
+      }
       runAll(writes);
       Counts c = new Counts(kinds.getOrDefault(StreamRecord.EVENT, 0L),
           kinds.getOrDefault(StreamRecord.DUPLICATE, 0L), kinds.getOrDefault(StreamRecord.QUARANTINE, 0L),
-          kinds.getOrDefault(StreamRecord.USER, 0L), m.map(LiveModel.Loaded::version).orElse(null), millis);
+          kinds.getOrDefault(StreamRecord.USER, 0L), kinds.getOrDefault(StreamRecord.ERASURE, 0L),
+          kinds.getOrDefault(StreamRecord.ERASED, 0L), m.map(LiveModel.Loaded::version).orElse(null), millis);
       LOG.info("batch {}: {}", batchId, c);
     } finally {
       records.unpersist();
@@ -106,10 +111,16 @@ final class BatchWriter {
         lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
   }
 
+  private static Dataset<Row> erasures(Dataset<StreamRecord> records, Timestamp now) {
+    return records.filter(col("kind").equalTo(StreamRecord.ERASURE)).select(
+        col("eventId").as(Col.ERASURE_ID), col("userId").as(Col.USER_ID), col("ts").as(Col.REQUESTED_AT),
+        col("requestedBy").as(Col.REQUESTED_BY), lit(now).as(Col.RECORDED_AT));
+  }
+
   private static Dataset<Row> rejected(Dataset<StreamRecord> records, Timestamp now) {
     return records.filter(col("kind").equalTo(StreamRecord.QUARANTINE)).select(
         col("raw").as(Col.RAW), col("source").as(Col.SOURCE), col("reason").as(Col.REASON),
-        lit(now).as(Col.INGESTED_AT));
+        lit(now).as(Col.INGESTED_AT), col("userId").as(Col.USER_ID));
   }
 
   /**

@@ -1,10 +1,12 @@
 package io.recflow.streaming;
 
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventType;
 import io.recflow.core.InterestState;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.Tables.Col;
+import io.recflow.spark.EventRows;
 import io.recflow.spark.Schemas;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -22,6 +24,9 @@ import org.apache.spark.sql.streaming.GroupState;
  * duplicates and one record with all the user's confidences. Rejected records share the stream
  * under reserved keys (no valid user id can start with a control character) and pass through
  * without state, so one query, one checkpoint and one commit cover every output.
+ *
+ * <p>An erasure tombstone in the feed removes the user's state, and drops their events that came
+ * before it in the feed ({@link FeedOrder}); the user's later events start a new state.
  */
 final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row, byte[], StreamRecord> {
   private static final long serialVersionUID = 1L;
@@ -59,18 +64,36 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
       rows.forEachRemaining(r -> out.add(rejected(r)));
       return out.iterator();
     }
+    List<Row> eventRows = new ArrayList<>();
+    List<Row> erasures = new ArrayList<>();
+    rows.forEachRemaining(r -> (EventRows.ERASURE.equals(r.getString(EVENT_TYPE)) ? erasures : eventRows).add(r));
+    boolean erased = !erasures.isEmpty();
+    if (erased) {
+      // The user's events from the feed up to the tombstone were in flight when the erasure was
+      // made: they go with the rest of the user's data. Later ones start a new user.
+      String last = erasures.stream().map(r -> r.getString(SOURCE)).max(FeedOrder::compare).orElseThrow();
+      eventRows.removeIf(r -> {
+        boolean inFlight = FeedOrder.compare(r.getString(SOURCE), last) <= 0;
+        if (inFlight) {
+          out.add(accepted(event(r), StreamRecord.ERASED));
+        }
+        return inFlight;
+      });
+      erasures.forEach(r -> out.add(erasure(r)));
+      state.remove();
+    }
     List<Event> events = new ArrayList<>();
-    rows.forEachRemaining(r -> events.add(event(r)));
+    eventRows.forEach(r -> events.add(event(r)));
     events.sort(InterestState.ORDER);
     if (events.isEmpty()) {
       // Called without events only in the first batch, for a key of the seed: Spark keeps a seeded
       // state only if the function writes it.
-      if (state.exists()) {
+      if (!erased && state.exists()) {
         state.update(state.get());
       }
       return out.iterator();
     }
-    InterestState s = state.exists() ? InterestState.fromBytes(state.get()) : new InterestState();
+    InterestState s = !erased && state.exists() ? InterestState.fromBytes(state.get()) : new InterestState();
     boolean changed = false;
     for (Event e : events) {
       boolean added = s.add(e, weighting, dedupWindowMillis);
@@ -90,11 +113,21 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
         EventType.parse(r.getString(EVENT_TYPE)).orElseThrow(), value, r.getTimestamp(TS).getTime());
   }
 
+  private static StreamRecord erasure(Row r) {
+    StreamRecord out = StreamRecord.of(StreamRecord.ERASURE);
+    out.setEventId(r.getString(EVENT_ID));
+    out.setUserId(r.getString(USER_ID));
+    out.setTs(r.getTimestamp(TS));
+    out.setRequestedBy(ErasureRequest.parse(r.getString(RAW)).map(ErasureRequest::requestedBy).orElse(""));
+    return out;
+  }
+
   private static StreamRecord rejected(Row r) {
     StreamRecord out = StreamRecord.of(StreamRecord.QUARANTINE);
     out.setRaw(r.getString(RAW));
     out.setSource(r.getString(SOURCE));
     out.setReason(r.getString(REASON));
+    out.setUserId(r.getString(USER_ID));
     return out;
   }
 

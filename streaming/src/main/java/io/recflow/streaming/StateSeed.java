@@ -34,19 +34,28 @@ import scala.Tuple2;
  * table read at a version.
  */
 final class StateSeed {
-  private static final String SEED_DIR = "recflow-seed";
-
   private StateSeed() {}
 
+  /**
+   * The initial state of the query: the seed until the first batch commits; then none, since Spark
+   * reads the state from the checkpoint from then on, and the seed (every user's history) is deleted
+   * rather than kept where an erasure would have to find it.
+   */
   static KeyValueGroupedDataset<String, byte[]> initialState(Warehouse warehouse, InterestWeighting weighting,
-                                                             long dedupWindowMillis, String checkpointDir) {
+                                                             long dedupWindowMillis, String checkpointDir,
+                                                             String dir) {
     SparkSession spark = warehouse.spark();
-    String dir = new Path(checkpointDir, SEED_DIR).toString();
-    if (!complete(spark, dir)) {
-      compute(warehouse, weighting, dedupWindowMillis).write().mode(SaveMode.Overwrite).parquet(dir);
+    Dataset<Tuple2<String, byte[]>> seed;
+    if (exists(spark, new Path(new Path(checkpointDir, "commits"), "0"))) {
+      delete(spark, new Path(dir));
+      seed = spark.createDataset(List.of(), Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
+    } else {
+      if (!exists(spark, new Path(dir, "_SUCCESS"))) {
+        compute(warehouse, weighting, dedupWindowMillis).write().mode(SaveMode.Overwrite).parquet(dir);
+      }
+      seed = spark.read().parquet(dir).as(Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
     }
-    return spark.read().parquet(dir).as(Encoders.tuple(Encoders.STRING(), Encoders.BINARY()))
-        .groupByKey((MapFunction<Tuple2<String, byte[]>, String>) Tuple2::_1, Encoders.STRING())
+    return seed.groupByKey((MapFunction<Tuple2<String, byte[]>, String>) Tuple2::_1, Encoders.STRING())
         .mapValues((MapFunction<Tuple2<String, byte[]>, byte[]>) Tuple2::_2, Encoders.BINARY());
   }
 
@@ -66,12 +75,19 @@ final class StateSeed {
         .mapGroups(seed, Encoders.tuple(Encoders.STRING(), Encoders.BINARY()));
   }
 
-  private static boolean complete(SparkSession spark, String dir) {
-    Path marker = new Path(dir, "_SUCCESS");
+  private static boolean exists(SparkSession spark, Path p) {
     try {
-      return marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(marker);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + marker, e);
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
+  private static void delete(SparkSession spark, Path p) {
+    try {
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + p, e);
     }
   }
 }

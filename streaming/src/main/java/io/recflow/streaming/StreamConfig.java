@@ -20,11 +20,8 @@ public record StreamConfig(String source, String landingDir, String cleanSource,
                            long dedupWindowMillis) {
 
   public static StreamConfig from(RecflowConfig c) {
-    String warehouse = c.get(Settings.WAREHOUSE).replaceAll("/+$", "");
-    String checkpoint = c.get(Settings.STREAM_CHECKPOINT_DIR);
     return new StreamConfig(c.get(Settings.STREAM_SOURCE),
-        c.landingDir(), c.get(Settings.STREAM_CLEAN_SOURCE), warehouse + "/landing/archive",
-        checkpoint.isBlank() ? warehouse + "/_checkpoints/stream" : checkpoint,
+        c.landingDir(), c.get(Settings.STREAM_CLEAN_SOURCE), c.landingArchiveDir(), c.streamCheckpointDir(),
         c.get(Settings.STREAM_KAFKA_SERVERS), c.get(Settings.STREAM_KAFKA_TOPIC),
         c.get(Settings.STREAM_TRIGGER_MILLIS), c.get(Settings.STREAM_SHUFFLE_PARTITIONS),
         c.get(Settings.STREAM_MAX_FILES), c.get(Settings.STREAM_DEDUP_MINUTES) * 60_000L);

@@ -3,8 +3,11 @@ package io.recflow.streaming;
 import io.recflow.core.EventValidator;
 import io.recflow.core.InterestWeighting;
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.TableDef;
+import io.recflow.core.Tables;
 import io.recflow.spark.EventRows;
 import io.recflow.spark.Warehouse;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -39,13 +42,18 @@ public final class StreamJob {
     // Fixed for the life of a checkpoint; later changes are ignored by Spark, so set it before the first start.
     spark.conf().set("spark.sql.shuffle.partitions", sc.shufflePartitions());
     Warehouse warehouse = Warehouse.of(spark, config);
+    // Created by the contract, not by a first append: tables holding user ids keep no statistics of them.
+    for (TableDef t : List.of(Tables.EVENTS, Tables.EVENTS_QUARANTINE, Tables.USER_VECTORS_RT, Tables.ERASURES)) {
+      warehouse.ensure(t);
+    }
     InterestWeighting weighting = StreamWeighting.resolve(warehouse, config, sc.checkpointDir());
     Dataset<Row> validated = EventRows.validateLive(LiveSource.read(spark, sc), EventValidator.from(config));
     Dataset<StreamRecord> records = validated
         .groupByKey(InterestUpdate.key(), Encoders.STRING())
         .flatMapGroupsWithState(new InterestUpdate(weighting, sc.dedupWindowMillis()), OutputMode.Append(),
             Encoders.BINARY(), Encoders.bean(StreamRecord.class), GroupStateTimeout.NoTimeout(),
-            StateSeed.initialState(warehouse, weighting, sc.dedupWindowMillis(), sc.checkpointDir()));
+            StateSeed.initialState(warehouse, weighting, sc.dedupWindowMillis(), sc.checkpointDir(),
+                config.streamSeedDir()));
     BatchWriter writer = new BatchWriter(warehouse, weighting);
     return records.writeStream()
         .queryName("recflow-stream")

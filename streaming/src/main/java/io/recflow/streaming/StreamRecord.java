@@ -6,8 +6,10 @@ import java.sql.Timestamp;
 /**
  * One output of the stateful step, which the batch writer routes by {@link #getKind() kind}: an
  * accepted event (for {@code events}), a rejected record (for {@code events_quarantine}), a
- * dropped duplicate (counted only), or a touched user with all their confidences (to fold in).
- * A Java bean because Spark's bean encoder needs one.
+ * dropped duplicate (counted only), a touched user with all their confidences (to fold in), an
+ * erasure of a user (for {@code erasures}: its id in eventId, its time in ts), or an event of an
+ * erased user that was in flight when the erasure was made (dropped, counted only). A Java bean
+ * because Spark's bean encoder needs one.
  */
 public final class StreamRecord implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,6 +19,8 @@ public final class StreamRecord implements Serializable {
   public static final String QUARANTINE = "quarantine";
   public static final String DUPLICATE = "duplicate";
   public static final String USER = "user";
+  public static final String ERASURE = "erasure";
+  public static final String ERASED = "erased";
 
   private String kind;
   private String userId;
@@ -30,6 +34,7 @@ public final class StreamRecord implements Serializable {
   private String reason;
   private String[] items;
   private double[] confidences;
+  private String requestedBy;
 
   static StreamRecord of(String kind) {
     StreamRecord r = new StreamRecord();
@@ -133,5 +138,14 @@ public final class StreamRecord implements Serializable {
 
   public void setConfidences(double[] confidences) {
     this.confidences = confidences;
+  }
+
+  /** For an erasure: who asked for it (an API key's name, or cli). */
+  public String getRequestedBy() {
+    return requestedBy;
+  }
+
+  public void setRequestedBy(String requestedBy) {
+    this.requestedBy = requestedBy;
   }
 }
