@@ -75,6 +75,18 @@ public final class InterestState {
    * aggregation of all the user's events (up to floating-point rounding).
    */
   public boolean add(Event e, InterestWeighting weighting, long dedupWindowMillis) {
+    return add(e, weighting, dedupWindowMillis, Long.MIN_VALUE);
+  }
+
+  /**
+   * Like {@link #add(Event, InterestWeighting, long)} for an event that arrived together with
+   * others, the newest of them at {@code arrivedWithTs}: its id is remembered against the user's
+   * clock after all of them. Added in {@link #ORDER}, a batch's late event comes first, and its id,
+   * remembered against the clock at that point, would be forgotten as soon as the batch's newer
+   * events moved the clock a window further; a re-delivery in a later batch would then count again,
+   * where the same re-delivery in the same batch does not.
+   */
+  public boolean add(Event e, InterestWeighting weighting, long dedupWindowMillis, long arrivedWithTs) {
     if (recentEventIds.containsKey(e.eventId())) {
       return false;
     }
@@ -92,7 +104,7 @@ public final class InterestState {
     itemTs.merge(e.itemId(), e.tsMillis(), Math::max);
     // Remembered against the user's clock when it arrived, not its own time, so that a late
     // event's re-delivery is recognised as well as a fresh one's.
-    recentEventIds.put(e.eventId(), newestTs);
+    recentEventIds.put(e.eventId(), Math.max(newestTs, arrivedWithTs));
     return true;
   }
 

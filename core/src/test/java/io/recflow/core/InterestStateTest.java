@@ -79,6 +79,23 @@ class InterestStateTest {
   }
 
   @Test
+  void aLateEventIsRememberedAgainstTheClockOfTheBatchItCameWith() {
+    long t0 = 1_700_000_000_000L;
+    Event late = event("late", "z", EventType.VIEW, null, t0 - 30 * DAY);
+    Event fresh = event("fresh", "x", EventType.CART, null, t0);
+    // Both arrive in one batch, added in ORDER: the late one first, before the clock reaches t0.
+    InterestState state = new InterestState();
+    assertTrue(state.add(late, DECAYING, DAY, fresh.tsMillis()));
+    assertTrue(state.add(fresh, DECAYING, DAY, fresh.tsMillis()));
+    // An hour of the user's time later the late event is delivered again: within the window of its arrival.
+    Event next = event("next", "y", EventType.VIEW, null, t0 + 3_600_000L);
+    assertTrue(state.add(next, DECAYING, DAY, next.tsMillis()));
+    assertFalse(state.add(late, DECAYING, DAY, late.tsMillis()), "the re-delivery counts once, as in one batch");
+    InterestState oneBatch = InterestState.of(List.of(late, fresh, next, late), DECAYING, DAY);
+    assertEquals(oneBatch.confidences(), state.confidences());
+  }
+
+  @Test
   void survivesTheRoundTripThroughBytes() {
     InterestState state = new InterestState();
     long t0 = 1_700_000_000_000L;

@@ -96,7 +96,7 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
     InterestState s = !erased && state.exists() ? InterestState.fromBytes(state.get()) : new InterestState();
     boolean changed = false;
     for (Event e : events) {
-      boolean added = s.add(e, weighting, dedupWindowMillis);
+      boolean added = s.add(e, weighting, dedupWindowMillis, events.get(events.size() - 1).tsMillis());
       changed |= added;
       out.add(accepted(e, added ? StreamRecord.EVENT : StreamRecord.DUPLICATE));
     }
