@@ -97,10 +97,10 @@ public final class ErasureJob {
         }
       }
       tombstones.unpersist();
+      removeSeed();
     }
     long lines = LandingScrub.scrub(Path.of(config.landingDir()), Path.of(config.landingArchiveDir()), erasedBefore,
         ConsumedFiles.read(config.streamCheckpointDir()));
-    removeSeed();
     audit(erasures, Step.APPLIED, deleted, now);
     int expired = expire(now);
     vacuum();

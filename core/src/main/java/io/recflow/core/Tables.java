@@ -171,8 +171,9 @@ public final class Tables {
 
   /** What became of each erasure, without the user's id. */
   public static final TableDef ERASURE_AUDIT = new TableDef("erasure_audit",
-      "one step of an erasure, without personal data: applied (the user's rows deleted, counts per table) or "
-          + "expired (its tombstone removed once the data was physically gone)",
+      "one step of an erasure, without personal data: applied (by a run that deleted the rows of the users it "
+          + "erased, counted per table for the whole run; every run until expiry applies it again) or expired (its "
+          + "tombstone removed once the data was physically gone)",
       List.of(required(Col.ERASURE_ID, STRING), required(Col.STEP, STRING), optional(Col.REQUESTED_AT, TIMESTAMP),
           optional(Col.REQUESTED_BY, STRING), optional(Col.ROWS, LONG_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
       List.of(), List.of(Col.ERASURE_ID, Col.STEP));
@@ -295,7 +296,7 @@ public final class Tables {
   public static final class Step {
     private Step() {}
 
-    /** The user's rows written before the request were deleted from every table; rows counts them per table. */
+    /** A run deleted the user's rows written before the request from every table; rows counts the run's deletions. */
     public static final String APPLIED = "applied";
     /** The tombstone was removed: the deleted rows' files had outlived the retention and were vacuumed. */
     public static final String EXPIRED = "expired";
