@@ -45,9 +45,9 @@ final class Erasures {
   /**
    * Reads the erasures table when it has a new version (whole: it is small, and reading it whole
    * survives a VACUUM of files an incremental reader would still want); returns the users whose
-   * erasure is new to this server, with its time. Called by one thread at a time.
+   * erasure is new to this server, with its time. The catch-up and a model load both call it.
    */
-  Map<String, Long> refresh(DeltaReader reader) {
+  synchronized Map<String, Long> refresh(DeltaReader reader) {
     long latest = reader.version(Tables.ERASURES);
     if (latest <= tableVersion) {
       return Map.of();
