@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
 import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
