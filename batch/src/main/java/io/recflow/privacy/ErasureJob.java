@@ -129,10 +129,10 @@ public final class ErasureJob {
     }
     List<Row> rows = new ArrayList<>();
     for (ErasureRequest r : requested) {
-      rows.add(RowFactory.create(r.erasureId(), r.userId(), new Timestamp(r.requestedAtMillis()), r.requestedBy(), now));
+      rows.add(RowFactory.create(r.erasureId(), r.userId(), new Timestamp(r.requestedAtMillis()), r.requestedBy(),
+          now));
     }
-    warehouse.append(Tables.ERASURES, warehouse.spark().createDataFrame(rows,
-        Schemas.of(Tables.ERASURES)));
+    warehouse.append(Tables.ERASURES, warehouse.spark().createDataFrame(rows, Schemas.of(Tables.ERASURES)));
   }
 
   /** How a table's rows of a user are matched to the tombstone: by when they were written. */

@@ -16,7 +16,10 @@ public record ColumnDef(String name, ColumnType type, boolean nullable, Privacy 
     NONE,
     /** A user's id: erasure deletes a user's rows by it. At most one per table. */
     USER_ID,
-    /** Free text that may hold a user's id or data, such as a rejected record verbatim; its row goes with the user id beside it. */
+    /**
+     * Free text that may hold a user's id or data, such as a rejected record verbatim or a client's
+     * event id; its row goes with the user id beside it.
+     */
     FREE_TEXT;
 
     /** Whether the column is kept out of Delta's per-file statistics, which the log holds in plain text. */
