@@ -2,7 +2,6 @@ package io.recflow.privacy;
 
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.EventJson;
-import io.recflow.core.LandingFile;
 import io.recflow.core.RawEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +66,7 @@ final class LandingScrub {
     long written;
     try {
       lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-      written = LandingFile.writtenAt(f);
+      written = writtenAt(f);
     } catch (NoSuchFileException | java.nio.charset.MalformedInputException e) {
       return 0; // consumed meanwhile, or not a file of events
     }
@@ -108,5 +107,19 @@ final class LandingScrub {
     RawEvent e = EventJson.parse("", line);
     Long before = e.userId() == null ? null : erasedBefore.get(e.userId());
     return before != null && written < before;
+  }
+
+  /** When a landing file was written: the epoch ms its name starts with (LandingFile's names), else its mtime. */
+  static long writtenAt(Path f) throws IOException {
+    String name = f.getFileName().toString();
+    int dash = name.indexOf('-');
+    if (dash > 0) {
+      try {
+        return Long.parseLong(name.substring(0, dash));
+      } catch (NumberFormatException e) {
+        // not one of recflow's names
+      }
+    }
+    return Files.getLastModifiedTime(f).toMillis();
   }
 }

@@ -6,12 +6,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -75,40 +73,5 @@ public final class LandingFile {
       }
     }
     return removed;
-  }
-
-  /** When a landing file was written: the epoch ms its name starts with (as {@link #write} names it), else its mtime. */
-  public static long writtenAt(Path f) throws IOException {
-    String name = f.getFileName().toString();
-    int dash = name.indexOf('-');
-    if (dash > 0) {
-      try {
-        return Long.parseLong(name.substring(0, dash));
-      } catch (NumberFormatException e) {
-        // not a name this class gave
-      }
-    }
-    return Files.getLastModifiedTime(f).toMillis();
-  }
-
-  /**
-   * When the oldest visible file in {@code dir} was written (epoch ms), or empty when there is none:
-   * with the stream removing each file once its batch commits, how far behind the stream is.
-   */
-  public static OptionalLong oldestWaiting(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return OptionalLong.empty();
-    }
-    long oldest = Long.MAX_VALUE;
-    try (var files = Files.newDirectoryStream(dir, f -> !f.getFileName().toString().startsWith("."))) {
-      for (Path f : files) {
-        try {
-          oldest = Math.min(oldest, writtenAt(f));
-        } catch (NoSuchFileException consumedMeanwhile) {
-          // the stream removed it while the directory was read
-        }
-      }
-    }
-    return oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest);
   }
 }

@@ -43,16 +43,4 @@ class LandingFileTest {
     assertTrue(Files.exists(inProgress), "a writer may still rename a fresh temporary file");
     assertTrue(Files.exists(visible));
   }
-
-  @Test
-  void theOldestWaitingFileIsTheStreamsBacklogAndHiddenFilesDoNotCount() throws Exception {
-    Path landing = Files.createDirectories(dir.resolve("waiting"));
-    assertTrue(LandingFile.oldestWaiting(landing).isEmpty());
-    Files.writeString(landing.resolve(".1000-hidden.jsonl.tmp"), "{}\n");
-    Files.writeString(landing.resolve("5000-a.jsonl"), "{}\n");
-    Path written = LandingFile.write(landing, List.of("{}"));
-    assertEquals(5000, LandingFile.oldestWaiting(landing).getAsLong());
-    Files.delete(landing.resolve("5000-a.jsonl"));
-    assertEquals(LandingFile.writtenAt(written), LandingFile.oldestWaiting(landing).getAsLong());
-  }
 }

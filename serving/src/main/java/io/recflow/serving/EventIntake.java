@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -60,7 +59,6 @@ final class EventIntake implements AutoCloseable {
   private static final Pending END = new Pending(List.of(), new CompletableFuture<>());
 
   private final Path landingDir;
-  private final boolean streamRemovesFiles;
   private final EventValidator validator;
   private final int maxEvents;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -68,15 +66,6 @@ final class EventIntake implements AutoCloseable {
   private volatile boolean closed;
 
   EventIntake(Path landingDir, EventValidator validator, int maxEvents) {
-    this(landingDir, validator, maxEvents, true);
-  }
-
-  /**
-   * @param streamRemovesFiles whether the stream removes each landing file once its batch commits
-   *     (stream.cleanSource delete or archive), so that the files waiting measure its backlog
-   */
-  EventIntake(Path landingDir, EventValidator validator, int maxEvents, boolean streamRemovesFiles) {
-    this.streamRemovesFiles = streamRemovesFiles;
     try {
       int abandoned = LandingFile.removeAbandoned(landingDir, ABANDONED_AFTER_MILLIS);
       if (abandoned > 0) {
@@ -150,22 +139,6 @@ final class EventIntake implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return records;
-  }
-
-  /**
-   * When the oldest landing file the stream has not taken yet was written (epoch ms): empty when
-   * none waits, or when the stream keeps the files it has read (then nothing here says which).
-   */
-  OptionalLong oldestWaitingMillis() {
-    if (!streamRemovesFiles) {
-      return OptionalLong.empty();
-    }
-    try {
-      return LandingFile.oldestWaiting(landingDir);
-    } catch (IOException e) {
-      LOG.warn("cannot list the landing directory {}: {}", landingDir, e.toString());
-      return OptionalLong.empty();
-    }
   }
 
   /** Makes the events durable in the landing directory; the future completes once they are on disk. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -12,23 +11,18 @@ import java.util.regex.Pattern;
  * What GET /health says. {@code starting} until the first model is served or the first attempt to
  * find one fails; {@code degraded} with every reason while something is wrong (no model, a refused
  * version or a refused part of the served one, an unreadable warehouse, live state failing or far
- * behind, the stream not taking accepted events), even if a model is still served; {@code ok} otherwise. Anyone may ask, so the reasons
+ * behind), even if a model is still served; {@code ok} otherwise. Anyone may ask, so the reasons
  * name no filesystem paths unless the caller holds an admin key; the server's log has them too.
  */
 final class Health {
   /** Live state further behind than this makes the server degraded: users' newest actions are missing. */
   static final long STALE_LIVE_MILLIS = 60_000;
-  /** A landing file waiting longer than this makes the server degraded: the stream is down or far behind. */
-  static final long STALE_STREAM_MILLIS = 60_000;
   private static final Pattern PATH = Pattern.compile("(?<=^|[\\s'\"(=])(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?/{1,3}[^\\s'\",;:()]+");
 
   private Health() {}
 
-  /**
-   * The body; with {@code showPaths} (an admin asks) reasons keep their paths. {@code oldestWaiting}
-   * is when the oldest landing file the stream has not taken was written, if one waits.
-   */
-  static Map<String, Object> of(SnapshotHolder holder, OptionalLong oldestWaiting, boolean showPaths) {
+  /** The body; with {@code showPaths} (an admin asks) reasons keep their paths. */
+  static Map<String, Object> of(SnapshotHolder holder, boolean showPaths) {
     UnaryOperator<String> redact = showPaths ? t -> t : Health::redact;
     List<String> reasons = new ArrayList<>();
     holder.warehouseProblem().ifPresent(reasons::add);
@@ -62,14 +56,6 @@ final class Health {
       served.put("liveLagMillis", lag);
       if (lag > STALE_LIVE_MILLIS) {
         reasons.add("live vectors and events were last read " + lag / 1000 + " s ago");
-      }
-    }
-    if (oldestWaiting.isPresent()) {
-      long backlog = Math.max(0, System.currentTimeMillis() - oldestWaiting.getAsLong());
-      served.put("streamBacklogSeconds", backlog / 1000);
-      if (backlog > STALE_STREAM_MILLIS) {
-        reasons.add("the stream has not taken a landing file written " + backlog / 1000 + " s ago: accepted events "
-            + "reach other servers and the warehouse only through it (is bin/recflow stream running?)");
       }
     }
     Map<String, Object> body = new LinkedHashMap<>();

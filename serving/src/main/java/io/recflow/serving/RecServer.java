@@ -86,7 +86,7 @@ public final class RecServer {
    * Filesystem paths only for a caller with an admin key: the server's log has them too.
    */
   private void health(Context ctx) {
-    ctx.json(Health.of(holder, intake.oldestWaitingMillis(), access.isAdmin(ctx)));
+    ctx.json(Health.of(holder, access.isAdmin(ctx)));
   }
 
   /** GET /ready: 200 once a model is served, 503 before. */

@@ -87,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
           ServedRanking.from(config), config.get(Settings.SERVE_RETRY_SECONDS) * 1000L);
       holder.openExisting();
       EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
-          config.get(Settings.SERVE_MAX_EVENTS), !config.get(Settings.STREAM_CLEAN_SOURCE).equals("off"));
+          config.get(Settings.SERVE_MAX_EVENTS));
       Javalin app = new RecServer(holder, intake, Access.from(config), QueryParams.from(config),
           config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
           .start(config.get(Settings.SERVE_HOST), config.get(Settings.SERVE_PORT));
