@@ -6,6 +6,7 @@ import io.recflow.core.ColumnType;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
 import io.recflow.core.TableDef;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -69,7 +71,11 @@ public final class Warehouse {
   public void ensure(TableDef table) {
     String stats = statsColumns(table);
     if (!exists(table)) {
-      var create = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(Schemas.of(table))
+      // Nullable on disk, as a DataFrame write creates it: the contract's "never null" is checked by
+      // the writers and the tests, not as a Delta NOT NULL constraint that old tables do not have.
+      StructType nullable = new StructType(Arrays.stream(Schemas.of(table).fields())
+          .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
+      var create = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(nullable)
           .partitionedBy(table.partitionBy().toArray(String[]::new));
       if (stats != null) {
         create = create.property(STATS_COLUMNS, stats);
