@@ -18,6 +18,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -73,9 +77,8 @@ public final class Warehouse {
     if (!exists(table)) {
       // Nullable on disk, as a DataFrame write creates it: the contract's "never null" is checked by
       // the writers and the tests, not as a Delta NOT NULL constraint that old tables do not have.
-      StructType nullable = new StructType(Arrays.stream(Schemas.of(table).fields())
-          .map(f -> new StructField(f.name(), f.dataType(), true, f.metadata())).toArray(StructField[]::new));
-      var create = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(nullable)
+      var create = DeltaTable.createIfNotExists(spark).location(path(table))
+          .addColumns((StructType) nullable(Schemas.of(table)))
           .partitionedBy(table.partitionBy().toArray(String[]::new));
       if (stats != null) {
         create = create.property(STATS_COLUMNS, stats);
@@ -118,6 +121,21 @@ public final class Warehouse {
         .filter(c -> table.statsColumns().contains(c.name()) && !table.partitionBy().contains(c.name())
             && STATS_TYPES.contains(c.type()))
         .map(ColumnDef::name).collect(Collectors.joining(","));
+  }
+
+  /** The type with every field, array element and map value nullable, all the way down. */
+  private static DataType nullable(DataType t) {
+    if (t instanceof StructType s) {
+      return new StructType(Arrays.stream(s.fields())
+          .map(f -> new StructField(f.name(), nullable(f.dataType()), true, f.metadata())).toArray(StructField[]::new));
+    }
+    if (t instanceof ArrayType a) {
+      return DataTypes.createArrayType(nullable(a.elementType()), true);
+    }
+    if (t instanceof MapType m) {
+      return DataTypes.createMapType(m.keyType(), nullable(m.valueType()), true);
+    }
+    return t;
   }
 
   /** The current version of a table. */
