@@ -18,6 +18,7 @@ public class IvfRecall {
     int rank = Integer.parseInt(args[1]);
     Random rnd = new Random(1);
     ItemMatrix items = RandomItems.matrix(n, rank, rnd);
+    ExactTopK exact = new ExactTopK(items);
     System.out.println("| probes | recall@10 | index query | index build |");
     System.out.println("|---|---|---|---|");
     for (String p : args[2].split(",")) {
@@ -30,7 +31,7 @@ public class IvfRecall {
       for (int q = 0; q < queries; q++) {
         float[] user = RandomItems.vector(rank, rnd);
         Set<Integer> exact = new HashSet<>();
-        for (int row : ExactTopK.topK(items, user, 10, r -> false)) {
+        for (int row : exact.topK(user, 10, r -> false)) {
           exact.add(row);
         }
         long t = System.nanoTime();

@@ -37,6 +37,17 @@ public final class ItemMatrix implements Serializable {
     }
   }
 
+  /** The given rows, in that order, packed into a matrix of their own (which numbers them from 0). */
+  public ItemMatrix rows(int[] rows) {
+    List<String> subIds = new java.util.ArrayList<>(rows.length);
+    List<float[]> vectors = new java.util.ArrayList<>(rows.length);
+    for (int r : rows) {
+      subIds.add(ids[r]);
+      vectors.add(java.util.Arrays.copyOfRange(values, r * rank, (r + 1) * rank));
+    }
+    return new ItemMatrix(subIds, vectors);
+  }
+
   public int size() {
     return ids.length;
   }

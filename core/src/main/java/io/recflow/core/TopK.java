@@ -40,8 +40,13 @@ public final class TopK {
    * before {@code excluded} is asked, so a scan of a large catalog costs little more than a read.
    */
   public static int[] byScore(float[] scores, int k, IntPredicate excluded) {
-    Heap heap = new Heap(Math.min(k, scores.length));
-    for (int i = 0; i < scores.length; i++) {
+    return byScore(scores, scores.length, k, excluded);
+  }
+
+  /** As {@link #byScore(float[], int, IntPredicate)} over the first {@code n} scores (a padded buffer's real ones). */
+  public static int[] byScore(float[] scores, int n, int k, IntPredicate excluded) {
+    Heap heap = new Heap(Math.min(k, n));
+    for (int i = 0; i < n; i++) {
       float s = scores[i];
       // Indices rise, so an equal score loses to the one already held (ties go to the lower index).
       if (heap.full() && s <= heap.lowest()) {
@@ -67,22 +72,29 @@ public final class TopK {
   }
 
   /** A min-heap of (index, score) keeping the best {@code capacity} offers. */
-  private static final class Heap {
+  /**
+   * The bounded min-heap of {@link #byScore}, for callers that scan scores their own way (the
+   * server's vectorised selection, which skips a lane's worth of scores at once): offer candidates
+   * in rising index order, so that ties go to the lower index.
+   */
+  public static final class Heap {
     private final int[] idx;
     private final float[] score;
     private int size;
 
-    Heap(int capacity) {
+    /** A heap that keeps the best {@code capacity} offers. */
+    public Heap(int capacity) {
       idx = new int[capacity];
       score = new float[capacity];
     }
 
-    boolean full() {
+    /** Whether it holds {@code capacity} offers: from then on, only a better one enters. */
+    public boolean full() {
       return size == idx.length;
     }
 
     /** The lowest score held; meaningful when the heap is not empty. */
-    float lowest() {
+    public float lowest() {
       return score[0];
     }
 
@@ -91,7 +103,8 @@ public final class TopK {
       return score[a] < score[b] || (score[a] == score[b] && idx[a] > idx[b]);
     }
 
-    void offer(int i, float s) {
+    /** Keeps index {@code i} with score {@code s} if it is among the best offered so far. */
+    public void offer(int i, float s) {
       if (idx.length == 0) {
         return;
       }
@@ -106,7 +119,8 @@ public final class TopK {
       }
     }
 
-    int[] drainBestFirst() {
+    /** The indices held, best first; empties the heap. */
+    public int[] drainBestFirst() {
       int[] out = new int[size];
       for (int pos = size - 1; pos >= 0; pos--) {
         out[pos] = idx[0];

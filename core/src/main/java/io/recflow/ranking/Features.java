@@ -71,9 +71,20 @@ public final class Features {
      * standardised over this list, so the same item can score differently in another list.
      */
     public float[][] of(List<Candidate> candidates) {
-      float[][] rows = new float[candidates.size()][];
-      for (int i = 0; i < rows.length; i++) {
-        rows[i] = of(candidates.get(i));
+      int n = candidates.size();
+      int[] at = new int[n];
+      for (int i = 0; i < n; i++) {
+        at[i] = candidates.get(i).row();
+      }
+      // The dot products of the whole list at once: vectorised in the server, where 384-float text
+      // embeddings made them the costliest features.
+      float[] als = dots(items.factors(), user.vector(), at);
+      float[] toProfile = dots(items.embeddings(), profile, at);
+      float[] toLast = dots(items.embeddings(), last, at);
+      float[] sequence = dots(items.sequence() == null ? null : items.sequence().items(), sequenceQuery, at);
+      float[][] rows = new float[n][];
+      for (int i = 0; i < n; i++) {
+        rows[i] = of(candidates.get(i), als[i], toProfile[i], toLast[i], sequence[i]);
       }
       int common = names.size() - COMMON.size();
       for (int[] pair : STANDARDISED) {
@@ -81,16 +92,16 @@ public final class Features {
         int to = common + pair[1];
         double sum = 0;
         double sq = 0;
-        int n = 0;
+        int count = 0;
         for (float[] r : rows) {
           if (!Float.isNaN(r[from])) {
             sum += r[from];
             sq += (double) r[from] * r[from];
-            n++;
+            count++;
           }
         }
-        double mean = n == 0 ? 0 : sum / n;
-        double std = n == 0 ? 0 : Math.sqrt(Math.max(0, sq / n - mean * mean));
+        double mean = count == 0 ? 0 : sum / count;
+        double std = count == 0 ? 0 : Math.sqrt(Math.max(0, sq / count - mean * mean));
         for (float[] r : rows) {
           r[to] = Float.isNaN(r[from]) || std == 0 ? Float.NaN : (float) ((r[from] - mean) / std);
         }
@@ -98,7 +109,18 @@ public final class Features {
       return rows;
     }
 
-    private float[] of(Candidate c) {
+    /** {@code query} · each row of {@code m}, or NaN for all when there is no query. */
+    private float[] dots(ItemMatrix m, float[] query, int[] rows) {
+      float[] out = new float[rows.length];
+      if (m == null || query == null) {
+        java.util.Arrays.fill(out, Float.NaN);
+      } else {
+        items.rowScorer().scores(m, query, rows, out);
+      }
+      return out;
+    }
+
+    private float[] of(Candidate c, float als, float toProfile, float toLast, float sequence) {
       float[] f = new float[names.size()];
       int i = 0;
       for (int s = 0; s < sources.size(); s++) {
@@ -106,10 +128,10 @@ public final class Features {
         f[i++] = c.from(s) ? c.sourceRank(s) : Float.NaN;
       }
       int row = c.row();
-      f[i++] = user.vector() == null ? Float.NaN : (float) items.factors().score(user.vector(), row);
+      f[i++] = als;
       boolean hasText = items.hasText(row);
-      f[i++] = profile == null || !hasText ? Float.NaN : (float) items.embeddings().score(profile, row);
-      f[i++] = last == null || !hasText ? Float.NaN : (float) items.embeddings().score(last, row);
+      f[i++] = hasText ? toProfile : Float.NaN;
+      f[i++] = hasText ? toLast : Float.NaN;
       f[i++] = coVisits.getOrDefault(row, 0.0).floatValue();
       f[i++] = items.popularityPercentile(row);
       f[i++] = items.recentPopularityPercentile(row);
@@ -121,7 +143,7 @@ public final class Features {
       long lastEvent = user.lastEventMillis();
       f[i++] = lastEvent == Long.MIN_VALUE ? Float.NaN : (float) ((user.nowMillis() - lastEvent) / 3_600_000.0);
       i += STANDARDISED.length; // filled in over the whole list
-      f[i] = sequenceQuery == null ? Float.NaN : (float) items.sequence().items().score(sequenceQuery, row);
+      f[i] = sequence;
       return f;
     }
   }

@@ -1,6 +1,8 @@
 package io.recflow.ranking;
 
+import io.recflow.core.ItemMatrix;
 import io.recflow.core.TopK;
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
@@ -41,29 +43,44 @@ public final class FreshSource implements CandidateSource {
     if (!canMatch(user, items)) {
       return;
     }
-    int[] rows = freshRows(items, user.nowMillis());
+    Fresh fresh = current(items, user.nowMillis());
+    int[] rows = fresh.rows;
     float[] scores = new float[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      scores[i] = (float) match(user, items, rows[i]);
+    // As match() scores each row, all at once and from a packed copy: a catalog can hold thousands
+    // of fresh items, and read in place, scattered over the matrix, each would cost a TLB miss.
+    if (user.vector() != null) {
+      items.rowScorer().scores(fresh.factors, user.vector(), fresh.packed, scores);
+    } else {
+      items.rowScorer().scores(fresh.embeddings, user.profile(items.embeddings()), fresh.packed, scores);
     }
     for (int i : TopK.byScore(scores, n, i -> skip.test(rows[i]))) {
       out.add(rows[i], scores[i]);
     }
   }
 
-  /** The fresh rows, recomputed once a minute per item signals rather than scanned per request. */
-  private int[] freshRows(ItemSignals items, long nowMillis) {
+  /**
+   * The fresh rows and their packed vectors, recomputed once a minute per item signals rather than
+   * scanned per request; the vectors are copied again only when the rows changed.
+   */
+  private Fresh current(ItemSignals items, long nowMillis) {
     long minute = Math.floorDiv(nowMillis, 60_000L);
     Fresh f = cache;
     if (f == null || f.items != items || f.minute != minute) {
       int[] rows = IntStream.range(0, items.size()).filter(r -> fresh(items, r, nowMillis)).toArray();
-      f = new Fresh(items, minute, rows);
+      if (f != null && f.items == items && Arrays.equals(f.rows, rows)) {
+        f = new Fresh(items, minute, f.rows, f.packed, f.factors, f.embeddings);
+      } else {
+        f = new Fresh(items, minute, rows, IntStream.range(0, rows.length).toArray(), items.factors().rows(rows),
+            items.embeddings() == null ? null : items.embeddings().rows(rows));
+      }
       cache = f;
     }
-    return f.rows;
+    return f;
   }
 
-  private record Fresh(ItemSignals items, long minute, int[] rows) {}
+  /** The fresh rows of one minute, and their factors and embeddings packed in the same order (rows {@code packed}). */
+  private record Fresh(ItemSignals items, long minute, int[] rows, int[] packed, ItemMatrix factors,
+                       ItemMatrix embeddings) {}
 
   private static boolean canMatch(UserSignals user, ItemSignals items) {
     return user.profile(items.embeddings()) != null || user.vector() != null;

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class ItemSignals {
   private final ItemMatrix factors;
   private final VectorSearch factorSearch;
+  private final RowScorer rowScorer;
   private final ItemMatrix embeddings;
   private final VectorSearch embeddingSearch;
   private final SequenceModel sequence;
@@ -40,6 +41,7 @@ public final class ItemSignals {
     int n = b.factors.size();
     this.factors = b.factors;
     this.factorSearch = b.factorSearch != null ? b.factorSearch : b.factors::topK;
+    this.rowScorer = b.rowScorer != null ? b.rowScorer : RowScorer.SCALAR;
     this.embeddings = b.embeddings;
     if (embeddings != null && embeddings.size() != n) {
       throw new IllegalArgumentException("embeddings have " + embeddings.size() + " rows, factors " + n);
@@ -135,6 +137,7 @@ public final class ItemSignals {
   public static final class Builder {
     private final ItemMatrix factors;
     private VectorSearch factorSearch;
+    private RowScorer rowScorer;
     private ItemMatrix embeddings;
     private VectorSearch embeddingSearch;
     private SequenceModel sequence;
@@ -155,6 +158,12 @@ public final class ItemSignals {
     /** Replaces exact search over the factors, e.g. by an approximate index. */
     public Builder factorSearch(VectorSearch s) {
       this.factorSearch = s;
+      return this;
+    }
+
+    /** Replaces core's scalar dot products of chosen rows, e.g. by vectorised ones. */
+    public Builder rowScorer(RowScorer s) {
+      this.rowScorer = s;
       return this;
     }
 
@@ -221,6 +230,11 @@ public final class ItemSignals {
 
   public VectorSearch factorSearch() {
     return factorSearch;
+  }
+
+  /** Dot products of a query with chosen rows of the factors, embeddings or sequence item vectors. */
+  public RowScorer rowScorer() {
+    return rowScorer;
   }
 
   /** Text embeddings, or null when the model has none. */

@@ -11,6 +11,7 @@ import io.recflow.ranking.CoVisitation;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.Trending;
+import io.recflow.ranking.RowScorer;
 import io.recflow.ranking.VectorSearch;
 import io.recflow.sequence.SequenceModel;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ public final class ModelSnapshot implements AutoCloseable {
   private final List<Scored> popular;
   private final Map<String, BitSet> byAttribute;
   private final IvfIndex index;
+  private final ExactTopK exact;
   private final double indexRecall;
   private final ItemSignals signals;
   private final Ranker ranker;
@@ -107,6 +109,7 @@ public final class ModelSnapshot implements AutoCloseable {
       }
     });
     this.index = items.size() >= search.annMinItems() ? IvfIndex.openOrBuild(dir, items, search.probes(), version) : null;
+    this.exact = index == null ? new ExactTopK(items) : null;
     this.indexRecall = index == null ? 1.0 : measureRecall();
     this.sequence = SequenceSnapshot.open(db, version, items);
     if (sequence.status().startsWith("refused")) {
@@ -187,13 +190,13 @@ public final class ModelSnapshot implements AutoCloseable {
     }
     VectorSearch textSearch = null;
     if (embeddings != null) {
-      ItemMatrix textMatrix = embeddings;
       IvfIndex textIndex = n >= TEXT_ANN_MIN_ITEMS ? IvfIndex.build(embeddings, TEXT_ANN_PROBES, version) : null;
-      textSearch = textIndex != null ? textIndex::topK : (q, k, skip) -> ExactTopK.topK(textMatrix, q, k, skip);
+      textSearch = textIndex != null ? textIndex::topK : new ExactTopK(embeddings);
     }
     SequenceModel seq = sequence.model();
-    VectorSearch sequenceSearch = seq == null ? null : (q, k, skip) -> ExactTopK.topK(seq.items(), q, k, skip);
-    return ItemSignals.builder(items).factorSearch(this::topK).embeddings(embeddings, textSearch)
+    VectorSearch sequenceSearch = seq == null ? null : new ExactTopK(seq.items());
+    return ItemSignals.builder(items).factorSearch(this::topK)
+        .rowScorer(ExactTopK.SIMD ? SimdDot::rowScores : RowScorer.SCALAR).embeddings(embeddings, textSearch)
         .sequence(seq, sequenceSearch)
         .popularity(positive, recent).history(interactions, first).coVisitation(coVisits.build())
         .trending(trending).availability(withdrawn, expiresAt).build();
@@ -226,9 +229,10 @@ public final class ModelSnapshot implements AutoCloseable {
       }
     }
     double found = 0;
+    ExactTopK search = new ExactTopK(items);
     for (float[] q : queries) {
       Set<Integer> exact = new HashSet<>();
-      for (int row : ExactTopK.topK(items, q, 10, r -> false)) {
+      for (int row : search.topK(q, 10, r -> false)) {
         exact.add(row);
       }
       for (int row : index.topK(q, 10, r -> false)) {
@@ -240,7 +244,7 @@ public final class ModelSnapshot implements AutoCloseable {
 
   /** The best {@code k} rows for a user vector, skipping {@code excluded}: exact, or by the index for a large catalog. */
   public int[] topK(float[] user, int k, java.util.function.IntPredicate excluded) {
-    return index != null ? index.topK(user, k, excluded) : ExactTopK.topK(items, user, k, excluded);
+    return index != null ? index.topK(user, k, excluded) : exact.topK(user, k, excluded);
   }
 
   /** Recall@10 of the approximate index against exact search, measured at open; 1 when search is exact. */

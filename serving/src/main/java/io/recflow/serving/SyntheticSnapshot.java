@@ -19,7 +19,8 @@ import org.rocksdb.WriteOptions;
  * catalog sizes (100k, 1M items) that a nightly job on this machine would take hours to train.
  * Deterministic for a seed. Like ALS factors, vectors cluster around tastes (256 random centres
  * plus noise) and item norms vary; items are {@code i0..}, users {@code u0..}, each user with a
- * few seen items; popularity falls with the item number.
+ * few seen items; popularity falls with the item number. Every item has stats, as a nightly
+ * job's snapshot does: a twentieth of them were never interacted with, the fresh source's share.
  */
 public final class SyntheticSnapshot {
   private static final int SEEN_PER_USER = 20;
@@ -27,16 +28,16 @@ public final class SyntheticSnapshot {
 
   private SyntheticSnapshot() {}
 
-  /** Writes snapshot {@code dir} (which must not exist) as model version 1, without the ranking's inputs. */
+  /** Writes snapshot {@code dir} (which must not exist) as model version 1, without text, co-visitation or ranker. */
   public static void write(Path dir, int items, int users, int rank, long seed) throws RocksDBException {
     write(dir, items, users, rank, seed, 0);
   }
 
   /**
    * Writes snapshot {@code dir} as model version 1; with {@code textDim} > 0 it also holds what the
-   * two-stage ranking reads: text embeddings of that size (near each item's taste), item stats (a
-   * twentieth of the items never interacted with: fresh), 20 co-visitation follow-ups per item, and
-   * a published ranker of 150 trees of depth 6 over the standard features.
+   * two-stage ranking reads besides item stats: text embeddings of that size (near each item's
+   * taste), 20 co-visitation follow-ups per item, and a published ranker of 150 trees of depth 6 over
+   * the standard features.
    */
   public static void write(Path dir, int items, int users, int rank, long seed, int textDim) throws RocksDBException {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -62,12 +63,12 @@ public final class SyntheticSnapshot {
         batch.put(SnapshotKeys.key(SnapshotKeys.ITEM, "i" + i), SnapshotKeys.floats(v));
         batch.put(SnapshotKeys.key(SnapshotKeys.ITEM_INFO, "i" + i),
             SnapshotKeys.strings(List.of("item " + i, "c" + (i % 20))));
+        long count = i % 20 == 0 ? 0 : 1 + rnd.nextInt(200);
+        batch.put(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, "i" + i), SnapshotKeys.longs(count, count / 2,
+            count / 10, count == 0 ? Long.MIN_VALUE : 1_700_000_000_000L + rnd.nextInt(1_000_000)));
         if (textDim > 0) {
           batch.put(SnapshotKeys.key(SnapshotKeys.EMBEDDING, "i" + i), SnapshotKeys.floats(around(texts[tasteOf[i]],
               rnd, 0.7)));
-          long count = i % 20 == 0 ? 0 : 1 + rnd.nextInt(200);
-          batch.put(SnapshotKeys.key(SnapshotKeys.ITEM_STATS, "i" + i), SnapshotKeys.longs(count, count / 2,
-              count / 10, count == 0 ? Long.MIN_VALUE : 1_700_000_000_000L + rnd.nextInt(1_000_000)));
           List<String> next = new java.util.ArrayList<>();
           for (int j = 0; j < 20; j++) {
             next.add("i" + rnd.nextInt(items));

@@ -47,6 +47,7 @@ class IvfIndexTest {
   void probingAFewClustersFindsMostOfTheExactTopTen() {
     Random rnd = new Random(42);
     ItemMatrix items = clustered(rnd);
+    ExactTopK exactSearch = new ExactTopK(items);
     // √20000 ≈ 141 clusters; 16 probed: about a ninth of the catalog is scored.
     IvfIndex index = IvfIndex.build(items, 16, 42);
     double found = 0;
@@ -55,7 +56,7 @@ class IvfIndexTest {
       float[] user = new float[RANK];
       System.arraycopy(items.values(), rnd.nextInt(items.size()) * RANK, user, 0, RANK);
       Set<Integer> exact = new HashSet<>();
-      for (int row : ExactTopK.topK(items, user, 10, r -> r % 5 == 0)) {
+      for (int row : exactSearch.topK(user, 10, r -> r % 5 == 0)) {
         exact.add(row);
       }
       for (int row : index.topK(user, 10, r -> r % 5 == 0)) {

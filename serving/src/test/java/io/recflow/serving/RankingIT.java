@@ -236,7 +236,7 @@ class RankingIT {
       Set<Integer> seen = new HashSet<>();
       s.history("u1").orElseThrow().confidences().keySet().forEach(id -> seen.add(s.items().row(id)));
       ItemMatrix items = s.items();
-      List<String> alsTop = java.util.Arrays.stream(ExactTopK.topK(items, s.userVector("u1").orElseThrow(), 5,
+      List<String> alsTop = java.util.Arrays.stream(new ExactTopK(items).topK(s.userVector("u1").orElseThrow(), 5,
           seen::contains)).mapToObj(items::id).toList();
       assertEquals(alsTop, ids(body.get("items")));
     }
