@@ -9,7 +9,8 @@ import java.util.function.IntPredicate;
  * Exact top-k over every row of one item matrix: the scores by a {@link BatchedScan} when the JVM
  * has the vector module ({@code --add-modules jdk.incubator.vector}, which bin/recflow passes),
  * otherwise by core's scalar {@link TopK}; then the same bounded heap (its candidates screened a
- * lane's worth at a time), so both give the same ranking. Build one per matrix and keep it: it holds the matrix a second time, blocked.
+ * lane's worth at a time), so both give the same ranking. Build one per matrix and keep it: it
+ * holds the matrix a second time, blocked.
  */
 final class ExactTopK implements VectorSearch {
   static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -114,7 +114,8 @@ final class SimdDot {
   static void blockedScores(float[] blocks, int rank, float[][] queries, float[][] outs) {
     int q = queries.length;
     if (q < 1 || q > 8 || outs.length != q) {
-      throw new IllegalArgumentException(q + " queries and " + outs.length + " outputs; one to eight, as many as queries");
+      throw new IllegalArgumentException(q + " queries and " + outs.length
+          + " outputs; one to eight, as many as queries");
     }
     switch (q) {
       case 1 -> blocked1(blocks, rank, queries[0], outs[0]);

@@ -39,7 +39,8 @@ class BatchedScanTest {
         SimdDot.blockedScores(blocks, rank, queries, outs);
         for (int i = 0; i < q; i++) {
           for (int row = 0; row < m.size(); row++) {
-            assertEquals(m.score(queries[i], row), outs[i][row], 1e-3, "rank " + rank + ", batch " + q + ", query " + i);
+            assertEquals(m.score(queries[i], row), outs[i][row], 1e-3,
+                "rank " + rank + ", batch " + q + ", query " + i);
           }
           for (int row = m.size(); row < padded; row++) {
             assertEquals(0f, outs[i][row], "padding rows score 0");

@@ -63,7 +63,8 @@ class RecServerIT {
 
   private static List<String> topK(float[] vector, int k, Set<Integer> excluded) {
     ItemMatrix items = snapshot().items();
-    return java.util.Arrays.stream(new ExactTopK(items).topK(vector, k, excluded::contains)).mapToObj(items::id).toList();
+    return java.util.Arrays.stream(new ExactTopK(items).topK(vector, k, excluded::contains)).mapToObj(items::id)
+        .toList();
   }
 
   @Test
