@@ -6,11 +6,14 @@ import io.recflow.ranking.VectorSearch;
 import java.util.function.IntPredicate;
 
 /**
- * Exact top-k over every row of one item matrix: the scores by a {@link BatchedScan} when the JVM
- * has the vector module ({@code --add-modules jdk.incubator.vector}, which bin/recflow passes),
- * otherwise by core's scalar {@link TopK}; then the same bounded heap (its candidates screened a
- * lane's worth at a time), so both give the same ranking. Build one per matrix and keep it: it
- * holds the matrix a second time, blocked.
+ * Exact top-k over every row of one item matrix. With the JDK's vector module
+ * ({@code --add-modules jdk.incubator.vector}, which bin/recflow passes) in two steps: every row's
+ * approximate score from a {@link BatchedScan} of the matrix in bfloat16, then the float score of
+ * each row that could still be among the best (its approximate score within twice the error bound
+ * of the k-th best), and the k best of those. Any row of the true top k is within that margin, so
+ * the answer is the exact one, and the rows rescored are few (k and a handful near the cut, unless
+ * scores crowd there). Without the module, core's scalar {@link TopK}. Build one per matrix and
+ * keep it: it holds the matrix again, in half the memory.
  */
 final class ExactTopK implements VectorSearch {
   static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -22,7 +25,7 @@ final class ExactTopK implements VectorSearch {
 
   ExactTopK(ItemMatrix items) {
     this.items = items;
-    this.scan = SIMD && items.size() > 0 ? new BatchedScan(items) : null;
+    this.scan = SIMD && items.size() > 0 ? new BatchedScan(new BlockedMatrix(items)) : null;
   }
 
   /** The best {@code k} rows for {@code query}, best first, skipping {@code excluded} rows. */
@@ -31,17 +34,25 @@ final class ExactTopK implements VectorSearch {
     if (scan == null) {
       return items.topK(query, k, excluded);
     }
-    float[] scores = BUFFER.get();
-    if (scores.length < scan.paddedSize()) {
-      scores = new float[scan.paddedSize()];
-      BUFFER.set(scores);
+    float[] approx = BUFFER.get();
+    if (approx.length < scan.matrix().paddedRows()) {
+      approx = new float[scan.matrix().paddedRows()];
+      BUFFER.set(approx);
     }
-    scan.scores(query, scores);
-    return SimdDot.select(scores, items.size(), k, excluded);
-  }
-
-  /** Queries scored per pass over the matrix, on average so far (1 when every request came alone). */
-  double meanBatch() {
-    return scan == null || scan.passes() == 0 ? 1 : (double) scan.queries() / scan.passes();
+    scan.scores(query, approx);
+    int n = items.size();
+    int[] candidates = SimdDot.select(approx, n, k, excluded);
+    if (candidates.length == k && k > 0) {
+      // Fewer than k would mean every row allowed is among them already.
+      float floor = (float) (approx[candidates[k - 1]] - 2 * scan.matrix().errorBound(query));
+      candidates = SimdDot.atLeast(approx, n, floor, excluded);
+    }
+    float[] exact = new float[candidates.length];
+    SimdDot.rowScores(items, query, candidates, exact);
+    TopK.Heap best = new TopK.Heap(Math.min(k, candidates.length));
+    for (int i = 0; i < candidates.length; i++) {
+      best.offer(candidates[i], exact[i]);
+    }
+    return best.drainBestFirst();
   }
 }

@@ -85,7 +85,30 @@ class ExactTopKTest {
     return new ItemMatrix(ids, vectors);
   }
 
-  private static float[] row(ItemMatrix m, int row) {
+  static float[] row(ItemMatrix m, int row) {
     return java.util.Arrays.copyOfRange(m.values(), row * m.rank(), (row + 1) * m.rank());
+  }
+
+  @Test
+  void scoresCloserThanBfloat16CanTellApartStillRankExactly() {
+    Random rnd = new Random(11);
+    int rank = 16;
+    float[] base = row(gaussian(1, rank, rnd), 0);
+    java.util.List<String> ids = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      ids.add("i" + i);
+      float[] v = base.clone();
+      // Every row is the same vector nudged by less than bfloat16's resolution (2^-8 of a value):
+      // the approximate scan sees near-ties everywhere, only the rescoring can order them.
+      v[i % rank] += (float) (1e-4 * rnd.nextGaussian());
+      vectors.add(v);
+    }
+    ItemMatrix m = new ItemMatrix(ids, vectors);
+    ExactTopK exact = new ExactTopK(m);
+    for (int k : new int[] {1, 10, 100}) {
+      assertEquals(java.util.Arrays.toString(m.topK(base, k, row -> row % 11 == 0)),
+          java.util.Arrays.toString(exact.topK(base, k, row -> row % 11 == 0)), "k " + k);
+    }
   }
 }
