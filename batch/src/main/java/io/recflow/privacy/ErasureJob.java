@@ -2,7 +2,6 @@ package io.recflow.privacy;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.RecflowConfig;
@@ -26,6 +25,8 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
@@ -89,8 +90,13 @@ public final class ErasureJob {
     }
     Map<String, Long> deleted = new TreeMap<>();
     if (!erasures.isEmpty()) {
-      Dataset<Row> tombstones = warehouse.read(Tables.ERASURES).groupBy(Col.USER_ID)
-          .agg(max(Col.REQUESTED_AT).as(Col.REQUESTED_AT)).cache();
+      // From the rows read above, not a second read: the stream may append a tombstone meanwhile,
+      // and every erasure applied must be one the audit records.
+      List<Row> latest = new ArrayList<>();
+      erasedBefore.forEach((user, at) -> latest.add(RowFactory.create(user, new Timestamp(at))));
+      StructType schema = Schemas.of(Tables.ERASURES);
+      Dataset<Row> tombstones = warehouse.spark().createDataFrame(latest,
+          new StructType(new StructField[] {schema.apply(Col.USER_ID), schema.apply(Col.REQUESTED_AT)})).cache();
       for (TableDef t : Tables.ALL) {
         if (t.userIdColumn().isPresent() && !t.equals(Tables.ERASURES) && warehouse.exists(t)) {
           deleted.put(t.name(), delete(t, tombstones));

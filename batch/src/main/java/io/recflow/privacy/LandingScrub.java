@@ -2,6 +2,7 @@ package io.recflow.privacy;
 
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.EventJson;
+import io.recflow.core.LandingFile;
 import io.recflow.core.RawEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,15 +112,7 @@ final class LandingScrub {
 
   /** When a landing file was written: the epoch ms its name starts with (LandingFile's names), else its mtime. */
   static long writtenAt(Path f) throws IOException {
-    String name = f.getFileName().toString();
-    int dash = name.indexOf('-');
-    if (dash > 0) {
-      try {
-        return Long.parseLong(name.substring(0, dash));
-      } catch (NumberFormatException e) {
-        // not one of recflow's names
-      }
-    }
-    return Files.getLastModifiedTime(f).toMillis();
+    long named = LandingFile.writtenMillis(f.getFileName().toString());
+    return named >= 0 ? named : Files.getLastModifiedTime(f).toMillis();
   }
 }

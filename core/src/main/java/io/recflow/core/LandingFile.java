@@ -55,6 +55,23 @@ public final class LandingFile {
   }
 
   /**
+   * When a landing file was written, from its name (the epoch milliseconds {@link #write} puts
+   * first), or -1 for a name {@link #write} did not give. The landing directory's order: the stream
+   * and erasure both read it from here.
+   */
+  public static long writtenMillis(String name) {
+    int dash = name.indexOf('-');
+    if (dash <= 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(name.substring(0, dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Deletes the hidden temporary files a writer killed mid-write left in {@code dir} (no reader
    * ever sees them, but they would pile up), once older than {@code minAgeMillis}: a live writer
    * renames its file within milliseconds, so an old one has no owner. Returns how many went.

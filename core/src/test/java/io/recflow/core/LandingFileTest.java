@@ -43,4 +43,14 @@ class LandingFileTest {
     assertTrue(Files.exists(inProgress), "a writer may still rename a fresh temporary file");
     assertTrue(Files.exists(visible));
   }
+
+  @Test
+  void aFilesNameSaysWhenItWasWritten(@TempDir Path dir) throws Exception {
+    long before = System.currentTimeMillis();
+    Path f = LandingFile.write(dir, List.of("{}"));
+    long written = LandingFile.writtenMillis(f.getFileName().toString());
+    assertTrue(written >= before && written <= System.currentTimeMillis(), "written at " + written);
+    assertEquals(-1, LandingFile.writtenMillis("part-00000.jsonl"));
+    assertEquals(-1, LandingFile.writtenMillis("events.jsonl"));
+  }
 }

@@ -1,5 +1,7 @@
 package io.recflow.streaming;
 
+import io.recflow.core.LandingFile;
+
 /**
  * The order of two records in the live feed, by their origins: offsets of one Kafka partition
  * numerically; landing files by the epoch milliseconds their names start with (recflow's
@@ -22,23 +24,11 @@ final class FeedOrder {
     }
     String nameA = a.substring(a.lastIndexOf('/') + 1);
     String nameB = b.substring(b.lastIndexOf('/') + 1);
-    long millisA = leadingMillis(nameA);
-    long millisB = leadingMillis(nameB);
+    long millisA = LandingFile.writtenMillis(nameA);
+    long millisB = LandingFile.writtenMillis(nameB);
     if (millisA >= 0 && millisB >= 0) {
       return Long.compare(millisA, millisB);
     }
     return nameA.compareTo(nameB);
-  }
-
-  private static long leadingMillis(String name) {
-    int dash = name.indexOf('-');
-    if (dash <= 0) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(name.substring(0, dash));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }
