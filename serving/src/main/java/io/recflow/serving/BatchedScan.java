@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * passes: four queries scored in one pass cost well under four passes (bench/topk.sh). There is no
  * scoring thread and no timer: a request that finds no pass running runs one at once, for itself
  * and every request already waiting (up to four); requests that arrive during a pass wait for it
- * to end, and the first of them runs the next pass for all. An idle server so scores each request alone, without
- * delay; a busy one amortises the reads over the requests that queued anyway.
+ * to end, and the first of them runs the next pass for all. An idle server so scores each request
+ * alone, without delay; a busy one amortises the reads over the requests that queued anyway.
  */
 final class BatchedScan {
   /** The most queries one pass scores: the widest kernel of {@link BlockedMatrix#scores}. */
@@ -42,8 +42,9 @@ final class BatchedScan {
 
   /**
    * Writes {@code query} · row i into {@code out[i]} for every row, as {@link BlockedMatrix#scores}
-   * does, sharing a pass with whichever concurrent queries wait beside it. Waits uninterruptibly: the pass that
-   * writes {@code out} may be another thread's, and the buffer must not be reused before it ends.
+   * does, sharing a pass with whichever concurrent queries wait beside it. Waits uninterruptibly:
+   * the pass that writes {@code out} may be another thread's, and the buffer must not be reused
+   * before it ends.
    */
   void scores(float[] query, float[] out) {
     if (query.length != matrix.rank() || out.length < matrix.paddedRows()) {
