@@ -46,16 +46,7 @@ public final class TopK {
   /** As {@link #byScore(float[], int, IntPredicate)} over the first {@code n} scores (a padded buffer's real ones). */
   public static int[] byScore(float[] scores, int n, int k, IntPredicate excluded) {
     Heap heap = new Heap(Math.min(k, n));
-    for (int i = 0; i < n; i++) {
-      float s = scores[i];
-      // Indices rise, so an equal score loses to the one already held (ties go to the lower index).
-      if (heap.full() && s <= heap.lowest()) {
-        continue;
-      }
-      if (!excluded.test(i)) {
-        heap.offer(i, s);
-      }
-    }
+    heap.offerAll(scores, 0, n, excluded);
     return heap.drainBestFirst();
   }
 
@@ -71,7 +62,6 @@ public final class TopK {
     return m == out.length ? out : java.util.Arrays.copyOf(out, m);
   }
 
-  /** A min-heap of (index, score) keeping the best {@code capacity} offers. */
   /**
    * The bounded min-heap of {@link #byScore}, for callers that scan scores their own way (the
    * server's vectorised selection, which skips a lane's worth of scores at once): offer candidates
@@ -101,6 +91,24 @@ public final class TopK {
     /** a is worse than b: lower score, or equal score and higher index. */
     private boolean worse(int a, int b) {
       return score[a] < score[b] || (score[a] == score[b] && idx[a] > idx[b]);
+    }
+
+    /**
+     * Offers {@code scores[from..to)} under their indices, in rising order, skipping those
+     * {@code excluded} rejects; a score that cannot enter is passed over before {@code excluded} is
+     * asked.
+     */
+    public void offerAll(float[] scores, int from, int to, IntPredicate excluded) {
+      for (int i = from; i < to; i++) {
+        float s = scores[i];
+        // Indices rise, so an equal score loses to the one already held (ties go to the lower index).
+        if (full() && s <= lowest()) {
+          continue;
+        }
+        if (!excluded.test(i)) {
+          offer(i, s);
+        }
+      }
     }
 
     /** Keeps index {@code i} with score {@code s} if it is among the best offered so far. */

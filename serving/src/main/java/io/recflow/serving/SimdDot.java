@@ -64,9 +64,9 @@ final class SimdDot {
           .anyTrue()) {
         continue;
       }
-      offer(heap, scores, i, i + lanes, excluded);
+      heap.offerAll(scores, i, i + lanes, excluded);
     }
-    offer(heap, scores, i, n, excluded);
+    heap.offerAll(scores, i, n, excluded);
     return heap.drainBestFirst();
   }
 
@@ -93,18 +93,6 @@ final class SimdDot {
       }
     }
     return java.util.Arrays.copyOf(out, size);
-  }
-
-  private static void offer(TopK.Heap heap, float[] scores, int from, int to, IntPredicate excluded) {
-    for (int j = from; j < to; j++) {
-      float s = scores[j];
-      if (heap.full() && s <= heap.lowest()) {
-        continue;
-      }
-      if (!excluded.test(j)) {
-        heap.offer(j, s);
-      }
-    }
   }
 
   /** Writes user · row i into {@code out[i]} for every row of a row-major matrix. */
