@@ -6,7 +6,8 @@
 # is the same build with ranking.sources=als and exploration off, which ranks the ALS top-k as recflow
 # did before the ranker. Latency (p50, p99) at RATE requests/s with hey, the most requests per second
 # with wrk (random users), errors and resident memory.
-# Usage: bench/ranking.sh [items] [rate] [seconds] [rank] [text-dim]
+# Usage: bench/ranking.sh [items] [rate] [seconds] [rank] [text-dim] [--set key=value ...]; the
+# settings after the fifth argument go to the two-stage server only (e.g. ranking.candidatesPerSource).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -74,4 +75,4 @@ echo
 echo "| server | served requests/s at $RATE offered | p50 | p99 | non-200 | most requests/s (wrk, random users) | wrk p50 / p99 | wrk non-2xx | RSS |"
 echo "|---|---|---|---|---|---|---|---|---|"
 measure "ALS only" --set ranking.sources=als --set ranking.exploration.share=0
-measure "two-stage"
+measure "two-stage${6:+ (${*:6})}" "${@:6}"
