@@ -186,7 +186,8 @@ public final class Settings {
 
   // The streaming job (bin/recflow stream).
   public static final ConfigKey<String> STREAM_SOURCE = ConfigKey.ofString("stream.source", "files",
-      "Where live events come from: files (JSON lines dropped into stream.landingDir by atomic rename) or kafka.",
+      "Where live events come from: files (JSON lines dropped into stream.landingDir by atomic rename) or kafka "
+          + "(the topic, and beside it the landing directory, where servers write posted events and erasures).",
       "files", "kafka");
   public static final ConfigKey<String> STREAM_LANDING_DIR = ConfigKey.ofOptionalString("stream.landingDir",
       "Directory of JSON-lines event files the stream reads; empty means <recflow.warehouse>/landing/events.");

@@ -16,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The live event feed as raw events (schema {@code Schemas.RAW_EVENT}) with where each came from:
- * the landing file's path, or {@code kafka:topic/partition/offset}. Writers put a file into the
+ * the landing file's path, or {@code kafka:topic/partition/offset}. The landing directory is always
+ * read; with {@code stream.source=kafka} the topic is read beside it. Writers put a file into the
  * landing directory by writing it under a name starting with '.' and renaming it, so the stream
  * never reads half a file (Spark skips hidden files).
  */
@@ -24,29 +25,36 @@ final class LiveSource {
   private LiveSource() {}
 
   static Dataset<Row> read(SparkSession spark, StreamConfig c) {
-    Dataset<Row> lines;
+    Dataset<Row> lines = landing(spark, c);
     if (c.fromKafka()) {
-      lines = spark.readStream().format("kafka")
-          .option("kafka.bootstrap.servers", c.kafkaServers())
-          .option("subscribe", c.kafkaTopic())
-          .option("startingOffsets", "earliest")
-          .load()
-          .select(col("value").cast("string").as("value"),
-              concat_ws("/", lit("kafka:" + c.kafkaTopic()), col("partition"), col("offset")).as("origin"));
-    } else {
-      mkdirs(spark, c.landingDir());
-      var reader = spark.readStream().format("text")
-          .option("maxFilesPerTrigger", c.maxFilesPerTrigger())
-          // Spark removes a file only once the batch that read it is committed, so an event is
-          // always in the landing directory or in the warehouse.
-          .option("cleanSource", c.cleanSource());
-      if (c.cleanSource().equals("archive")) {
-        reader = reader.option("sourceArchiveDir", c.archiveDir());
-      }
-      lines = reader.load(c.landingDir())
-          .withColumn("origin", input_file_name());
+      // Servers and `forget` write to the landing directory whatever the source: read beside the
+      // topic, it brings their events and erasure tombstones into the same query and checkpoint.
+      lines = kafka(spark, c).unionByName(lines);
     }
     return EventRows.fromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));
+  }
+
+  private static Dataset<Row> kafka(SparkSession spark, StreamConfig c) {
+    return spark.readStream().format("kafka")
+        .option("kafka.bootstrap.servers", c.kafkaServers())
+        .option("subscribe", c.kafkaTopic())
+        .option("startingOffsets", "earliest")
+        .load()
+        .select(col("value").cast("string").as("value"),
+            concat_ws("/", lit("kafka:" + c.kafkaTopic()), col("partition"), col("offset")).as("origin"));
+  }
+
+  private static Dataset<Row> landing(SparkSession spark, StreamConfig c) {
+    mkdirs(spark, c.landingDir());
+    var reader = spark.readStream().format("text")
+        .option("maxFilesPerTrigger", c.maxFilesPerTrigger())
+        // Spark removes a file only once the batch that read it is committed, so an event is
+        // always in the landing directory or in the warehouse.
+        .option("cleanSource", c.cleanSource());
+    if (c.cleanSource().equals("archive")) {
+      reader = reader.option("sourceArchiveDir", c.archiveDir());
+    }
+    return reader.load(c.landingDir()).withColumn("origin", input_file_name());
   }
 
   /** The file source refuses a directory that does not exist; an empty one is a normal start. */

@@ -40,7 +40,7 @@ public final class StreamCommand implements Callable<Integer> {
       }
     }));
     System.out.println("recflow stream: reading " + (sc.fromKafka() ? "kafka topic " + sc.kafkaTopic()
-        : sc.landingDir()) + ", checkpoint " + sc.checkpointDir() + ", query id " + query.id());
+        + " and " : "") + sc.landingDir() + ", checkpoint " + sc.checkpointDir() + ", query id " + query.id());
     query.awaitTermination();
     return 0;
   }

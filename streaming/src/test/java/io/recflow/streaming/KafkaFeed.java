@@ -91,6 +91,16 @@ final class KafkaFeed implements AutoCloseable {
     return records;
   }
 
+  /** Produces one record outside the bursts and waits until the broker has it. */
+  void produceOne(String key, String value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  /** A time after every burst's events. */
+  long afterBursts() {
+    return FIRST_TS + bursts.size() * 600L;
+  }
+
   int produced() {
     return produced;
   }

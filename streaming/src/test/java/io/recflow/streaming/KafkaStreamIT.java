@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.recflow.core.ErasureRequest;
 import io.recflow.core.EventJson;
 import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Then every accepted event is in {@code events} once, every malformed record in
  * {@code events_quarantine} once with its reason and its Kafka origin, and every touched user's
  * vector equals an uninterrupted run's and the fold-in of all the user's stored events against the
- * nightly model. (Re-delivered late events made this test find that a batch's late event was
+ * nightly model. Last, the landing directory read beside the topic brings a server's posted event
+ * and an erasure tombstone into the same query. (Re-delivered late events made this test find that a batch's late event was
  * remembered for de-duplication against too early a clock: see {@code InterestState.add}.)
  */
 class KafkaStreamIT {
@@ -78,6 +80,7 @@ class KafkaStreamIT {
         assertEventsOnce(a, b, history, feed);
         assertQuarantined(a, b, feed, config);
         assertVectors(a, b, feed, config);
+        assertLandingReadBesideTopic(a, crashed, config, feed, items);
       }
     }
   }
@@ -161,6 +164,31 @@ class KafkaStreamIT {
     assertTrue(worstToFoldIn <= 1e-5, "max relative difference to a fold-in of the stored events " + worstToFoldIn);
     assertEquals(0, a.read(Tables.USER_VECTORS_RT).groupBy(Col.USER_ID, Col.BATCH_ID).count()
         .filter(col("count").gt(1)).count(), "no batch wrote a user twice");
+  }
+
+  /**
+   * Servers write posted events and erasure tombstones to the landing directory, whatever the
+   * stream's source: a Kafka stream stores a landed event, and after a landed tombstone the erased
+   * user's next Kafka event starts a new user, whose vector equals that of another user with the
+   * same single event.
+   */
+  private static void assertLandingReadBesideTopic(Warehouse a, Path warehouse, RecflowConfig config, KafkaFeed feed,
+      List<String> items) throws Exception {
+    String erased = feed.users().iterator().next();
+    long ts = feed.afterBursts();
+    TrainedWarehouse.land(warehouse, List.of(TrainedWarehouse.event("posted-1", "u-posted", items.get(0), "purchase",
+        null, ts), ErasureRequest.now(erased, "test").toJson()));
+    StreamJob.start(SparkFixture.spark(), config, true).awaitTermination();
+    assertEquals(1, a.read(Tables.EVENTS).filter(col(Col.EVENT_ID).equalTo("posted-1")).count(),
+        "the landed event is stored");
+    assertEquals(1, a.read(Tables.ERASURES).filter(col(Col.USER_ID).equalTo(erased)).count(),
+        "the landed erasure is recorded");
+
+    feed.produceOne(erased, TrainedWarehouse.event("after-erasure", erased, items.get(0), "purchase", null, ts));
+    StreamJob.start(SparkFixture.spark(), config, true).awaitTermination();
+    Map<String, Row> vectors = TrainedWarehouse.latestVectors(a);
+    double difference = relativeDifference(vector(vectors.get("u-posted")), vector(vectors.get(erased)));
+    assertTrue(difference <= 1e-6, "the erased user starts anew from one event, like u-posted: " + difference);
   }
 
   private static List<Row> rows(Warehouse w, TableDef table, String... fields) {

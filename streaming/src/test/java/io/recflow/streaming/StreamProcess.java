@@ -92,7 +92,8 @@ final class StreamProcess {
 
   /**
    * How far into a Kafka topic a started batch reads: the sum of its end offsets over the
-   * partitions (the offsets log's last line), which is the number of records it has read up to.
+   * partitions (the Kafka source's line of the offsets log), which is the number of records it has
+   * read up to.
    */
   long kafkaRecordsRead(long batch) {
     if (batch < 0) {
@@ -100,10 +101,13 @@ final class StreamProcess {
     }
     try {
       List<String> lines = Files.readAllLines(entry("offsets", batch));
-      Matcher m = KAFKA_END_OFFSET.matcher(lines.get(lines.size() - 1));
       long sum = 0;
-      while (m.find()) {
-        sum += Long.parseLong(m.group(1));
+      // After the version and the batch's metadata, one line per source; only Kafka's has partitions.
+      for (String line : lines.subList(2, lines.size())) {
+        Matcher m = KAFKA_END_OFFSET.matcher(line);
+        while (m.find()) {
+          sum += Long.parseLong(m.group(1));
+        }
       }
       return sum;
     } catch (IOException e) {
