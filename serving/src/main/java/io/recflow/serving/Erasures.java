@@ -14,9 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * histories) and never loaded again; what comes after is a new user's. Learned from requests to
  * this server at once, and from the warehouse's {@code erasures} table (other servers' requests, the
  * stream, {@code bin/recflow forget}) at each catch-up.
+ *
+ * <p>A user leaves this set when their erasure leaves the table: the nightly job removes a tombstone
+ * once its retention has passed and the user's old data is physically gone, so nothing is left to
+ * keep out, and the server holds no erased id longer than the warehouse does.
  */
 final class Erasures {
   private final Map<String, Long> before = new ConcurrentHashMap<>();
+  // Requests made to this server that the table has not shown yet: they stay until it does.
+  private final Map<String, Long> pending = new HashMap<>();
   private long tableVersion = -1;
 
   /** The time before which the user's data is erased, or Long.MIN_VALUE when they never were. */
@@ -30,8 +36,14 @@ final class Erasures {
   }
 
   /** Records a request; returns whether it erases more than was known (a new user, or a later time). */
-  boolean add(ErasureRequest r) {
+  synchronized boolean add(ErasureRequest r) {
+    pending.merge(r.userId(), r.requestedAtMillis(), Math::max);
     return add(r.userId(), r.requestedAtMillis());
+  }
+
+  /** How many erased users this server keeps out. */
+  int size() {
+    return before.size();
   }
 
   private synchronized boolean add(String userId, long atMillis) {
@@ -45,7 +57,8 @@ final class Erasures {
   /**
    * Reads the erasures table when it has a new version (whole: it is small, and reading it whole
    * survives a VACUUM of files an incremental reader would still want); returns the users whose
-   * erasure is new to this server, with its time. The catch-up and a model load both call it.
+   * erasure is new to this server, with its time, and forgets the users whose tombstone has expired.
+   * The catch-up and a model load both call it.
    */
   synchronized Map<String, Long> refresh(DeltaReader reader) {
     long latest = reader.version(Tables.ERASURES);
@@ -62,6 +75,8 @@ final class Erasures {
         fresh.put(user, at);
       }
     });
+    pending.entrySet().removeIf(e -> table.getOrDefault(e.getKey(), Long.MIN_VALUE) >= e.getValue());
+    before.keySet().removeIf(user -> !table.containsKey(user) && !pending.containsKey(user));
     tableVersion = latest;
     return fresh;
   }

@@ -34,6 +34,9 @@ final class ServerMetrics {
         + "1 for exact search").register(registry);
     Gauge.builder("recflow_model_refused", holder, h -> h.refusal().isPresent() ? 1 : 0)
         .description("1 when the newest published version was refused (see /health)").register(registry);
+    Gauge.builder("recflow_erasures_held", holder, SnapshotHolder::erasuresHeld)
+        .description("Erased users this server keeps out of what it loads, until their tombstones expire")
+        .register(registry);
     eventsAccepted = Counter.builder("recflow_events_accepted").description("Events made durable in the landing "
         + "directory").register(registry);
     eventsRejected = Counter.builder("recflow_events_rejected").description("Posted events rejected as invalid")

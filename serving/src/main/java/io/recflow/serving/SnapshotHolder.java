@@ -206,6 +206,11 @@ public final class SnapshotHolder implements AutoCloseable {
     }
   }
 
+  /** How many erased users this server keeps out (see {@link Erasures}). */
+  int erasuresHeld() {
+    return erasures.size();
+  }
+
   /** Reads new erasures, live vectors and events into the served snapshot's overlay. */
   public void catchUp() throws Exception {
     try (Lease l = acquire().orElse(null)) {

@@ -73,6 +73,7 @@ class ErasureIT {
       assertEquals(403, erased.statusCode(), "a read-write key may not erase: " + erased.body());
       erased = http.delete("/v1/users/" + user, TestKeys.ADMIN.secret());
       assertEquals(202, erased.statusCode(), erased.body());
+      assertTrue(http.get("/metrics").body().contains("recflow_erasures_held 1.0"), "the server keeps the user out");
       JsonNode now = http.json(recs(user) + "&explain=true");
       assertEquals("popular", now.get("strategy").asText(), "this server still knows the user: " + now);
       assertEquals(http.json(recs("never-seen") + "&explain=true").get("items"), now.get("items"),
@@ -88,6 +89,8 @@ class ErasureIT {
       server.holder().catchUp();
       assertEquals(othersBefore, recommendations(http), "erasing one user changed others' recommendations");
       assertEquals("popular", http.json(recs(user)).get("strategy").asText());
+      // forget ran with no retention: the tombstone has expired, so the server lets the id go too.
+      assertTrue(http.get("/metrics").body().contains("recflow_erasures_held 0.0"), "the server still holds the id");
     }
     assertEquals(List.of(), rowsNaming(wh), "tables still name the user");
     assertEquals(List.of(), filesHolding(wh, snapshots), "files still hold the user's id");
