@@ -3,6 +3,7 @@ package io.recflow.privacy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.recflow.core.ConsumedFiles;
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * What GET /health says. {@code starting} until the first model is served or the first attempt to
  * find one fails; {@code degraded} with every reason while something is wrong (no model, a refused
  * version or a refused part of the served one, an unreadable warehouse, live state failing or far
- * behind), even if a model is still served; {@code ok} otherwise. Anyone may ask, so the reasons
- * name no filesystem paths unless the caller holds an admin key; the server's log has them too.
+ * behind, posted events the stream has not taken), even if a model is still served; {@code ok}
+ * otherwise. Anyone may ask, so the reasons name no filesystem paths unless the caller holds an
+ * admin key; the server's log has them too.
  */
 final class Health {
   /** Live state further behind than this makes the server degraded: users' newest actions are missing. */
@@ -22,12 +23,13 @@ final class Health {
   private Health() {}
 
   /** The body; with {@code showPaths} (an admin asks) reasons keep their paths. */
-  static Map<String, Object> of(SnapshotHolder holder, boolean showPaths) {
+  static Map<String, Object> of(SnapshotHolder holder, StreamBacklog backlog, boolean showPaths) {
     UnaryOperator<String> redact = showPaths ? t -> t : Health::redact;
     List<String> reasons = new ArrayList<>();
     holder.warehouseProblem().ifPresent(reasons::add);
     holder.refusal().ifPresent(r -> reasons.add("model version " + r.version() + " was refused: " + r.reason()));
     holder.liveProblem().ifPresent(reasons::add);
+    backlog.problem().ifPresent(reasons::add);
     Map<String, Object> served = new LinkedHashMap<>();
     var lease = holder.acquire();
     lease.ifPresent(l -> {

@@ -29,14 +29,17 @@ import org.rocksdb.RocksDBException;
 public final class RecServer {
   private final SnapshotHolder holder;
   private final EventIntake intake;
+  private final StreamBacklog backlog;
   private final Access access;
   private final QueryParams params;
   private final int maxBodyBytes;
   private final ServerMetrics metrics;
 
-  RecServer(SnapshotHolder holder, EventIntake intake, Access access, QueryParams params, int maxBodyBytes) {
+  RecServer(SnapshotHolder holder, EventIntake intake, StreamBacklog backlog, Access access, QueryParams params,
+      int maxBodyBytes) {
     this.holder = holder;
     this.intake = intake;
+    this.backlog = backlog;
     this.access = access;
     this.params = params;
     this.maxBodyBytes = maxBodyBytes;
@@ -82,11 +85,12 @@ public final class RecServer {
 
   /**
    * GET /health: always 200 while the process runs. "status" is ok, degraded or starting, with
-   * "reasons"; then what is served, its age, how far live state lags and any refused version.
+   * "reasons" (among them landing files the stream has not taken); then what is served, its age,
+   * how far live state lags and any refused version.
    * Filesystem paths only for a caller with an admin key: the server's log has them too.
    */
   private void health(Context ctx) {
-    ctx.json(Health.of(holder, access.isAdmin(ctx)));
+    ctx.json(Health.of(holder, backlog, access.isAdmin(ctx)));
   }
 
   /** GET /ready: 200 once a model is served, 503 before. */

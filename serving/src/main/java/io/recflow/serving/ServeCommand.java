@@ -88,7 +88,9 @@ public final class ServeCommand implements Callable<Integer> {
       holder.openExisting();
       EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
           config.get(Settings.SERVE_MAX_EVENTS));
-      Javalin app = new RecServer(holder, intake, Access.from(config), QueryParams.from(config),
+      StreamBacklog backlog = new StreamBacklog(Path.of(config.landingDir()), config.streamCheckpointDir(),
+          Health.STALE_LIVE_MILLIS);
+      Javalin app = new RecServer(holder, intake, backlog, Access.from(config), QueryParams.from(config),
           config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
           .start(config.get(Settings.SERVE_HOST), config.get(Settings.SERVE_PORT));
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {

@@ -93,7 +93,8 @@ class EventAgreementIT {
              new DeltaReader(NightlyWarehouse.path().toString()));
          EventIntake intake = new EventIntake(Files.createDirectories(dir.resolve("http-landing")),
              EventValidator.from(RecflowConfig.defaults()), 100)) {
-      Javalin app = new RecServer(holder, intake, TestKeys.publicReads(), TestServer.WIDE, 20_000).app().start(0);
+      Javalin app = new RecServer(holder, intake, TestServer.backlog(dir.resolve("http-landing")),
+          TestKeys.publicReads(), TestServer.WIDE, 20_000).app().start(0);
       try {
         Http client = new Http(app.port());
         for (String record : RECORDS) {

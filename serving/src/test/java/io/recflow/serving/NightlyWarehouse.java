@@ -140,9 +140,9 @@ final class NightlyWarehouse {
    * and the holder are added to {@code open}, for the test to close.
    */
   static Http serve(SnapshotHolder h, Access access, List<AutoCloseable> open) throws Exception {
-    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
-        EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, access, TestServer.WIDE, 20_000).app().start(0);
+    Path landing = Files.createTempDirectory("recflow-landing-");
+    EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
+    Javalin app = new RecServer(h, intake, TestServer.backlog(landing), access, TestServer.WIDE, 20_000).app().start(0);
     open.add(app::stop);
     open.add(intake);
     open.add(h);
@@ -192,7 +192,8 @@ final class NightlyWarehouse {
 
   /** Runs a recflow command to completion and returns its output; fails the test if it fails. */
   static String run(String mainClass, String... args) throws Exception {
-    Path log = Files.createTempFile(root, "recflow-", ".log");
+    // Beside the shared warehouse once there is one; a test that needs none runs without building it.
+    Path log = root == null ? Files.createTempFile("recflow-", ".log") : Files.createTempFile(root, "recflow-", ".log");
     Process p = start(log, mainClass, args);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly(); // not left running to slow the tests after this one

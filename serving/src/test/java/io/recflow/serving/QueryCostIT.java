@@ -42,9 +42,9 @@ class QueryCostIT {
     SyntheticSnapshot.write(root.resolve("model-1"), ITEMS, 500, 64, 42, 384);
     SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(root.resolve("no-warehouse").toString()));
     assertEquals(1, holder.openExisting());
-    EventIntake intake = new EventIntake(Files.createTempDirectory("recflow-landing-"),
-        EventValidator.from(RecflowConfig.defaults()), 10);
-    Javalin app = new RecServer(holder, intake, TestKeys.publicReads(), BOUNDS, 100_000).app().start(0);
+    Path landing = Files.createTempDirectory("recflow-landing-");
+    EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 10);
+    Javalin app = new RecServer(holder, intake, TestServer.backlog(landing), TestKeys.publicReads(), BOUNDS, 100_000).app().start(0);
     OPEN.addAll(List.of(holder, intake, app::stop));
     http = new Http(app.port());
   }

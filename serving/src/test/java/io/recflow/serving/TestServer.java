@@ -16,11 +16,16 @@ record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javal
   /** Bounds wide enough for the tests' long explained and diversified lists (the bounds have their own test). */
   static final QueryParams WIDE = new QueryParams(1000, 10_000, 1000, 1000);
 
+  /** The stream's backlog in {@code landing}, as a server with no stream running sees it. */
+  static StreamBacklog backlog(Path landing) {
+    return new StreamBacklog(landing, landing.resolve("no-stream-checkpoint").toString(), Health.STALE_LIVE_MILLIS);
+  }
+
   /** At most 100 events a request; bodies up to {@code maxBodyBytes}. */
   static TestServer start(SnapshotHolder holder, Access access, int maxBodyBytes) throws Exception {
     Path landing = Files.createTempDirectory("recflow-landing-");
     EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(holder, intake, access, WIDE, maxBodyBytes).app().start(0);
+    Javalin app = new RecServer(holder, intake, backlog(landing), access, WIDE, maxBodyBytes).app().start(0);
     return new TestServer(holder, landing, intake, app, new Http(app.port()));
   }
 

@@ -29,7 +29,9 @@ final class LiveSource {
     if (c.fromKafka()) {
       // Servers and `forget` write to the landing directory whatever the source: read beside the
       // topic, it brings their events and erasure tombstones into the same query and checkpoint.
-      lines = kafka(spark, c).unionByName(lines);
+      // The landing files stay the union's first input, so their log is the checkpoint's sources/0
+      // in both modes (where `forget` looks for the files the stream has consumed).
+      lines = lines.unionByName(kafka(spark, c));
     }
     return EventRows.fromJsonLines(lines.filter(trim(col("value")).notEqual("")), col("origin"));
   }

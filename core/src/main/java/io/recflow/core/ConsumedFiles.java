@@ -1,4 +1,4 @@
-package io.recflow.privacy;
+package io.recflow.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,15 +17,16 @@ import java.util.stream.Stream;
  * source's log ({@code sources/0/N} and its compactions, one JSON entry per file with its batch)
  * and the commit markers ({@code commits/N}). Spark deletes or archives these files itself
  * ({@code stream.cleanSource}), but only some batches later; until then their tombstones have done
- * their work and may go with the rest of the user's lines.
+ * their work and may go with the rest of the user's lines (the erasure job), and files not among
+ * them are still waiting for the stream (the servers' health).
  */
-final class ConsumedFiles {
+public final class ConsumedFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ConsumedFiles() {}
 
   /** Local paths of the files read by committed batches; empty when there is no local checkpoint. */
-  static Set<Path> read(String checkpointDir) {
+  public static Set<Path> read(String checkpointDir) {
     Path checkpoint = local(checkpointDir);
     Path log = checkpoint.resolve("sources").resolve("0");
     Path commits = checkpoint.resolve("commits");
@@ -40,7 +41,7 @@ final class ConsumedFiles {
             continue; // the format version line
           }
           JsonNode e = JSON.readTree(line);
-          if (Files.exists(commits.resolve(Long.toString(e.get("batchId").asLong())))) {
+          if (e.has("batchId") && e.has("path") && Files.exists(commits.resolve(Long.toString(e.get("batchId").asLong())))) {
             consumed.add(local(e.get("path").asText()));
           }
         }
@@ -57,6 +58,11 @@ final class ConsumedFiles {
     } catch (java.nio.file.NoSuchFileException compacted) {
       return List.of(); // replaced by a compaction while listed
     }
+  }
+
+  /** Whether the checkpoint is on this machine's filesystem, where {@link #read} can see it. */
+  public static boolean isLocal(String checkpointDir) {
+    return checkpointDir.startsWith("file:") || !checkpointDir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 
   private static Path local(String location) {
