@@ -19,8 +19,10 @@ import java.util.Random;
  * is the one {@link io.recflow.sequence.SequenceModel} repeats in plain Java. Item ids are catalog
  * rows + 1; 0 pads a short window on the left, and is masked out as a key and as a target.
  *
- * <p>An item's vector is its learned id vector plus its (fixed) text embedding times a learned
- * projection; the same vectors are the inputs and the output classes (tied, as in SASRec).
+ * <p>An item's vector is its learned id vector plus its fixed features (its text embedding and,
+ * when configured, its {@link CoOccurrenceSketch}, side by side) times a learned projection; the
+ * same vectors are the inputs and the output classes (tied, as in SASRec). While training, the
+ * sketch of a share {@link #SKETCH_DROPOUT} of the items is zeroed, as a new item's is.
  *
  * <p>Memory: a result of an operation belongs to its first operand's manager, so every forward
  * starts from an array of the step's manager (never from a parameter), and the step's manager is
@@ -29,33 +31,40 @@ import java.util.Random;
 final class SequenceNetwork implements AutoCloseable {
   /** A masked attention score; finite so that an all-padding row gives weights, not NaN. */
   private static final float MASKED = -1e9f;
+  static final float SKETCH_DROPOUT = 0.5f;
   private final SequenceParams p;
   private final int ff;
   private final NDManager manager;
-  /** Text embeddings by id (row 0, the padding, and items without text are zero); not learned. */
-  private final NDArray text;
+  /** Fixed features by id (row 0, the padding, and items without any are zero); not learned. */
+  private final NDArray features;
+  /** 1 in the sketch's columns of the features, 0 in the text's; null without a sketch. */
+  private final NDArray sketchColumns;
   private final Map<String, NDArray> params = new LinkedHashMap<>();
 
   /**
-   * @param text text embeddings of the catalog rows, [items × textDim] row-major, or null for none
-   * @param textDim the embeddings' width (0 without text)
+   * @param features fixed features of the catalog rows, [items × (textDim + sketchDim)] row-major:
+   *     the text embedding, then the co-occurrence sketch
+   * @param textDim the text embeddings' width (0 without text)
+   * @param sketchDim the sketch's width (0 without one)
    */
-  SequenceNetwork(SequenceParams p, int items, float[] text, int textDim, long seed) {
+  SequenceNetwork(SequenceParams p, int items, float[] features, int textDim, int sketchDim, long seed) {
     this.p = p;
     this.ff = p.dim();
     this.manager = NDManager.newBaseManager();
     Random rnd = new Random(seed);
     int d = p.dim();
-    float[] withPad = new float[(items + 1) * Math.max(textDim, 1)];
-    if (text != null && textDim > 0) {
-      System.arraycopy(text, 0, withPad, textDim, items * textDim);
-    }
-    this.text = textDim > 0 ? manager.create(withPad, new Shape(items + 1, textDim)) : null;
+    int width = textDim + sketchDim;
+    float[] withPad = new float[(items + 1) * Math.max(width, 1)];
+    System.arraycopy(features, 0, withPad, width, items * width);
+    this.features = width > 0 ? manager.create(withPad, new Shape(items + 1, width)) : null;
+    float[] columns = new float[width];
+    java.util.Arrays.fill(columns, textDim, width, 1f);
+    this.sketchColumns = sketchDim > 0 ? manager.create(columns) : null;
     float[] ids = normal(rnd, (items + 1) * d, 0.05);
     java.util.Arrays.fill(ids, 0, d, 0f);
     param("items", ids, items + 1, d);
-    if (textDim > 0) {
-      param("text.projection", normal(rnd, textDim * d, 1 / Math.sqrt(textDim)), textDim, d);
+    if (width > 0) {
+      param("features.projection", normal(rnd, width * d, 1 / Math.sqrt(width)), width, d);
     }
     param("positions", normal(rnd, p.length() * d, 0.05), p.length(), d);
     double s = 1 / Math.sqrt(d);
@@ -83,13 +92,22 @@ final class SequenceNetwork implements AutoCloseable {
     return params;
   }
 
-  /** The vectors of item ids (any shape) → shape + [d], computed in {@code m}. */
-  NDArray itemVectors(NDManager m, NDArray ids) {
+  /**
+   * The vectors of item ids (any shape) → shape + [d], computed in {@code m}; {@code training}
+   * drops the sketch of a random share of them.
+   */
+  NDArray itemVectors(NDManager m, NDArray ids, boolean training) {
     NDArray v = params.get("items").get(m, new NDIndex("{}", ids));
-    if (text == null) {
+    if (features == null) {
       return v;
     }
-    return text.get(m, new NDIndex("{}", ids)).matMul(params.get("text.projection")).add(v);
+    NDArray f = features.get(m, new NDIndex("{}", ids));
+    if (training && sketchColumns != null) {
+      Shape rows = f.getShape().slice(0, f.getShape().dimension() - 1).add(1);
+      NDArray dropped = m.randomUniform(0, 1, rows).lt(SKETCH_DROPOUT).toType(DataType.FLOAT32, false);
+      f = f.mul(dropped.mul(sketchColumns).neg().add(1));
+    }
+    return f.matMul(params.get("features.projection")).add(v);
   }
 
   /**
@@ -99,7 +117,7 @@ final class SequenceNetwork implements AutoCloseable {
   NDArray forward(NDManager m, NDArray ids, float dropout) {
     int d = p.dim();
     NDArray valid = ids.neq(0);
-    NDArray x = itemVectors(m, ids).add(params.get("positions"));
+    NDArray x = itemVectors(m, ids, dropout > 0).add(params.get("positions"));
     x = dropout(x.mul(valid.expandDims(2).toType(DataType.FLOAT32, false)), dropout);
     NDArray steps = m.arange(p.length());
     NDArray allowed = steps.expandDims(0).lte(steps.expandDims(1)).expandDims(0).logicalAnd(valid.expandDims(1));
@@ -136,8 +154,8 @@ final class SequenceNetwork implements AutoCloseable {
   NDArray loss(NDManager m, NDArray ids, NDArray targets, NDArray negatives, NDArray logQ, float dropout) {
     NDArray h = forward(m, ids, dropout).reshape(-1, p.dim());
     NDArray flat = targets.reshape(-1);
-    NDArray positive = h.mul(itemVectors(m, flat)).sum(new int[] {1}, true);
-    NDArray negative = h.matMul(itemVectors(m, negatives).transpose());
+    NDArray positive = h.mul(itemVectors(m, flat, dropout > 0)).sum(new int[] {1}, true);
+    NDArray negative = h.matMul(itemVectors(m, negatives, dropout > 0).transpose());
     if (logQ != null) {
       positive = positive.sub(logQ.get(m, new NDIndex("{}", flat)).expandDims(1));
       negative = negative.sub(logQ.get(m, new NDIndex("{}", negatives)).expandDims(0));
@@ -159,9 +177,9 @@ final class SequenceNetwork implements AutoCloseable {
   }
 
   /**
-   * The catalog's item vectors, row-major [items × d]: id vector + projected text. Rows in
-   * {@code untrained} (items no training window held) keep their text part only, since their id
-   * vectors were only ever pushed down as negatives.
+   * The catalog's item vectors, row-major [items × d]: id vector + projected features. Rows in
+   * {@code untrained} (items no training window held) keep their features' part only (their text:
+   * no window, no sketch), since their id vectors were only ever pushed down as negatives.
    */
   float[] itemVectors(java.util.BitSet untrained) {
     int d = p.dim();
@@ -169,7 +187,7 @@ final class SequenceNetwork implements AutoCloseable {
       long items = params.get("items").getShape().get(0);
       NDArray ids = m.arange(1, (int) items).toType(DataType.INT64, false);
       float[] ownPart = params.get("items").get(m, new NDIndex("{}", ids)).toFloatArray();
-      float[] all = itemVectors(m, ids).toFloatArray();
+      float[] all = itemVectors(m, ids, false).toFloatArray();
       for (int row = untrained.nextSetBit(0); row >= 0; row = untrained.nextSetBit(row + 1)) {
         for (int j = 0; j < d; j++) {
           all[row * d + j] -= ownPart[row * d + j];

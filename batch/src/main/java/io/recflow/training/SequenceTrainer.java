@@ -47,13 +47,15 @@ public final class SequenceTrainer {
   private final int negatives;
   private final float dropout;
   private final int threads;
+  private final boolean cooccurrence;
   private final long seed;
 
   /** One optimiser step: its loss, and the parameters whose gradient was not finite (then it was skipped). */
   private record Step(float loss, List<String> notFinite) {}
 
   public SequenceTrainer(SequenceParams shape, int epochs, int patience, double maxMinutes, int batchSize,
-                         double learningRate, int negatives, double dropout, int threads, long seed) {
+                         double learningRate, int negatives, double dropout, int threads, boolean cooccurrence,
+                         long seed) {
     this.shape = shape;
     this.epochs = epochs;
     this.patience = patience;
@@ -63,6 +65,7 @@ public final class SequenceTrainer {
     this.negatives = negatives;
     this.dropout = (float) dropout;
     this.threads = threads;
+    this.cooccurrence = cooccurrence;
     this.seed = seed;
   }
 
@@ -70,7 +73,7 @@ public final class SequenceTrainer {
     return new SequenceTrainer(SequenceParams.from(c), c.get(Settings.SEQUENCE_EPOCHS),
         c.get(Settings.SEQUENCE_PATIENCE), c.get(Settings.SEQUENCE_MAX_MINUTES), c.get(Settings.SEQUENCE_BATCH),
         c.get(Settings.SEQUENCE_LEARNING_RATE), c.get(Settings.SEQUENCE_NEGATIVES), c.get(Settings.SEQUENCE_DROPOUT),
-        c.get(Settings.SEQUENCE_THREADS), c.get(Settings.SEQUENCE_SEED));
+        c.get(Settings.SEQUENCE_THREADS), c.get(Settings.SEQUENCE_COOCCURRENCE), c.get(Settings.SEQUENCE_SEED));
   }
 
   /**
@@ -83,7 +86,7 @@ public final class SequenceTrainer {
   /**
    * @param catalog the items the model knows, in row order (ids only are read)
    * @param text text embeddings aligned with {@code catalog}'s rows (zero rows for items without
-   *     text), or null for a model of id vectors only
+   *     text), or null; the {@link CoOccurrenceSketch} is added beside it when configured
    * @param train each user's training history, catalog rows oldest first
    * @param validation each validation user's next item after their training history
    */
@@ -111,8 +114,14 @@ public final class SequenceTrainer {
     Stop stop = Stop.onShutdown();
     Random rnd = new Random(seed);
     Map<String, Double> metrics = new LinkedHashMap<>();
-    try (SequenceNetwork net = new SequenceNetwork(shape, catalog.size(), text == null ? null : text.values(),
-        text == null ? 0 : text.rank(), seed)) {
+    float[] fixed = text == null ? new float[0] : text.values();
+    int textDim = text == null ? 0 : text.rank();
+    int sketchDim = cooccurrence ? CoOccurrenceSketch.DIM : 0;
+    if (cooccurrence) {
+      fixed = concatRows(fixed, textDim, CoOccurrenceSketch.of(windows, catalog.size(), sketchDim, seed), sketchDim,
+          catalog.size());
+    }
+    try (SequenceNetwork net = new SequenceNetwork(shape, catalog.size(), fixed, textDim, sketchDim, seed)) {
       // Clipping each gradient value keeps one extreme batch from throwing Adam's moments off.
       Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).optClipGrad(5f).build();
       double best = -1;
@@ -173,6 +182,16 @@ public final class SequenceTrainer {
     } finally {
       stop.release();
     }
+  }
+
+  /** Row-major [rows × (da + db)]: each row of {@code a} followed by the same row of {@code b}. */
+  private static float[] concatRows(float[] a, int da, float[] b, int db, int rows) {
+    float[] out = new float[rows * (da + db)];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(a, r * da, out, r * (da + db), da);
+      System.arraycopy(b, r * db, out, r * (da + db) + da, db);
+    }
+    return out;
   }
 
   /** One optimiser step on a batch of windows. */

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The sequence model's trainer on DJL's real PyTorch engine, with tiny models. */
 class SequenceTrainerIT {
@@ -42,7 +44,7 @@ class SequenceTrainerIT {
   @Test
   void theServersForwardPassEqualsTheTrainers() {
     ItemMatrix text = catalog(30, 12, 1);
-    try (SequenceNetwork net = new SequenceNetwork(TINY, 30, text.values(), 12, 7);
+    try (SequenceNetwork net = new SequenceNetwork(TINY, 30, text.values(), 12, 0, 7);
          NDManager m = NDManager.newBaseManager()) {
       SequenceModel plain = SequenceTrainer.export(net, TINY, text, new BitSet());
       int[][] histories = {{3}, {5, 9, 2}, {1, 2, 3, 4, 5, 6, 7, 8}, {29, 0, 14, 7, 7, 21}};
@@ -58,7 +60,7 @@ class SequenceTrainerIT {
 
   @Test
   void aPositionNeverSeesALaterOne() {
-    try (SequenceNetwork net = new SequenceNetwork(TINY, 20, null, 0, 3);
+    try (SequenceNetwork net = new SequenceNetwork(TINY, 20, new float[0], 0, 0, 3);
          NDManager m = NDManager.newBaseManager()) {
       float[] a = net.forward(m, m.create(new long[] {0, 0, 4, 5, 6, 7, 8, 9}, new Shape(1, 8)), 0).toFloatArray();
       float[] b = net.forward(m, m.create(new long[] {0, 0, 4, 5, 6, 7, 8, 19}, new Shape(1, 8)), 0).toFloatArray();
@@ -91,7 +93,7 @@ class SequenceTrainerIT {
       train.put("u" + u, history);
       next.put("u" + u, (start + history.length) % items);
     }
-    SequenceTrainer trainer = new SequenceTrainer(TINY, 40, 5, 10, 64, 0.01, 30, 0.1, 1, 42);
+    SequenceTrainer trainer = new SequenceTrainer(TINY, 40, 5, 10, 64, 0.01, 30, 0.1, 1, false, 42);
 
     SequenceTrainer.Trained trained = trainer.fit(catalog(items, 0, 2), null, train, next);
 
@@ -106,8 +108,9 @@ class SequenceTrainerIT {
    * history in category c, a held-out item of c must rank well above chance among all 200 items:
    * only its text can place it, and only the text term of the item vectors can have learned how.
    */
-  @Test
-  void itemsNobodyHasTouchedArePredictedFromTheirText() {
+  @ParameterizedTest(name = "co-occurrence sketch {0}")
+  @ValueSource(booleans = {false, true})
+  void itemsNobodyHasTouchedArePredictedFromTheirText(boolean sketch) {
     int categories = 10;
     int perCategory = 20;
     int items = categories * perCategory;
@@ -142,7 +145,7 @@ class SequenceTrainerIT {
       train.put("u" + u, history);
       next.put("u" + u, c * perCategory + rnd.nextInt(perCategory - 2));
     }
-    SequenceTrainer trainer = new SequenceTrainer(TINY, 30, 5, 10, 32, 0.005, 50, 0.1, 1, 42);
+    SequenceTrainer trainer = new SequenceTrainer(TINY, 30, 5, 10, 32, 0.005, 50, 0.1, 1, sketch, 42);
     SequenceModel withText = trainer.fit(text, text, train, next).model();
 
     double hits = 0;

@@ -41,7 +41,8 @@ public final class ConsumedFiles {
             continue; // the format version line
           }
           JsonNode e = JSON.readTree(line);
-          if (e.has("batchId") && e.has("path") && Files.exists(commits.resolve(Long.toString(e.get("batchId").asLong())))) {
+          boolean fileEntry = e.has("batchId") && e.has("path");
+          if (fileEntry && Files.exists(commits.resolve(Long.toString(e.get("batchId").asLong())))) {
             consumed.add(local(e.get("path").asText()));
           }
         }

@@ -158,6 +158,9 @@ public final class Settings {
           + "answers of the softmax per step; as many as the catalog holds gives the full softmax.");
   public static final ConfigKey<Double> SEQUENCE_DROPOUT = ConfigKey.ofDouble("sequence.dropout", 0.2, 0, 0.9,
       "Dropout rate during training, after the input and each block's branches.");
+  public static final ConfigKey<Boolean> SEQUENCE_COOCCURRENCE = ConfigKey.ofBoolean("sequence.cooccurrenceFeatures",
+      true, "Give each item, beside its id and text, a fixed sketch of which items came after and before it in the "
+          + "training histories (a collaborative prior for items with few steps; see docs/evaluation.md).");
   public static final ConfigKey<Integer> SEQUENCE_THREADS = ConfigKey.ofInt("sequence.threads", 0, 0, 1024,
       "CPU threads of the trainer's PyTorch engine; 0 means one per core.");
   public static final ConfigKey<Integer> SEQUENCE_SEED = ConfigKey.ofInt("sequence.seed", 42, Integer.MIN_VALUE,

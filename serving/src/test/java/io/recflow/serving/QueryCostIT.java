@@ -44,7 +44,8 @@ class QueryCostIT {
     assertEquals(1, holder.openExisting());
     Path landing = Files.createTempDirectory("recflow-landing-");
     EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 10);
-    Javalin app = new RecServer(holder, intake, TestServer.backlog(landing), TestKeys.publicReads(), BOUNDS, 100_000).app().start(0);
+    Javalin app = new RecServer(holder, intake, TestServer.backlog(landing), TestKeys.publicReads(), BOUNDS, 100_000)
+        .app().start(0);
     OPEN.addAll(List.of(holder, intake, app::stop));
     http = new Http(app.port());
   }

@@ -45,7 +45,8 @@ class SnapshotSwapIT {
 
   private Javalin serve(SnapshotHolder holder) throws Exception {
     EventIntake intake = new EventIntake(tmp.resolve("landing"), EventValidator.from(RecflowConfig.defaults()), 10);
-    return new RecServer(holder, intake, TestServer.backlog(tmp.resolve("landing")), TestKeys.publicReads(), TestServer.WIDE, 100_000).app().start(0);
+    return new RecServer(holder, intake, TestServer.backlog(tmp.resolve("landing")), TestKeys.publicReads(),
+        TestServer.WIDE, 100_000).app().start(0);
   }
 
   @Test

@@ -33,13 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The stream on its Kafka source, against a real broker ({@link KafkaBroker}: Kafka 4, KRaft, a JVM
  * of its own). Bursts of events are produced while a streaming JVM reads the topic; that JVM is
  * killed with SIGKILL once a batch has written to Delta and before the checkpoint commits it; the
- * rest of the feed is produced, and the query restarts from its checkpoint with available-now.
- * Then every accepted event is in {@code events} once, every malformed record in
- * {@code events_quarantine} once with its reason and its Kafka origin, and every touched user's
- * vector equals an uninterrupted run's and the fold-in of all the user's stored events against the
- * nightly model. Last, the landing directory read beside the topic brings a server's posted event
- * and an erasure tombstone into the same query. (Re-delivered late events made this test find that a batch's late event was
- * remembered for de-duplication against too early a clock: see {@code InterestState.add}.)
+ * rest of the feed is produced, and the query restarts from its checkpoint with available-now. Then
+ * every accepted event is in {@code events} once, every malformed record in {@code
+ * events_quarantine} once with its reason and its Kafka origin, and every touched user's vector
+ * equals an uninterrupted run's and the fold-in of all the user's stored events against the nightly
+ * model. Last, the landing directory read beside the topic brings a server's posted event and an
+ * erasure tombstone into the same query. (Re-delivered late events made this test find that a
+ * batch's late event was remembered for de-duplication against too early a clock: see {@code
+ * InterestState.add}.)
  */
 class KafkaStreamIT {
   private static final String TOPIC = "recflow-events";
