@@ -250,7 +250,7 @@ public final class SequenceTrainer {
   }
 
   /** HR@10 and nDCG@10 of the validation items over the whole catalog, the user's history excluded. */
-  static double[] validate(SequenceModel model, Map<String, int[]> histories, Map<String, Integer> next) {
+  public static double[] validate(SequenceModel model, Map<String, int[]> histories, Map<String, Integer> next) {
     double hits = 0;
     double ndcg = 0;
     int users = 0;
