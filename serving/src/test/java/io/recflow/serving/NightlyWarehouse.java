@@ -142,7 +142,8 @@ final class NightlyWarehouse {
   static Http serve(SnapshotHolder h, Access access, List<AutoCloseable> open) throws Exception {
     Path landing = Files.createTempDirectory("recflow-landing-");
     EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, TestServer.backlog(landing), access, TestServer.WIDE, 20_000).app().start(0);
+    Javalin app = new RecServer(h, intake, TestServer.backlog(landing), access, TestServer.WIDE, 20_000).app()
+        .start(0);
     open.add(app::stop);
     open.add(intake);
     open.add(h);
@@ -193,7 +194,8 @@ final class NightlyWarehouse {
   /** Runs a recflow command to completion and returns its output; fails the test if it fails. */
   static String run(String mainClass, String... args) throws Exception {
     // Beside the shared warehouse once there is one; a test that needs none runs without building it.
-    Path log = root == null ? Files.createTempFile("recflow-", ".log") : Files.createTempFile(root, "recflow-", ".log");
+    Path log = root == null ? Files.createTempFile("recflow-", ".log")
+        : Files.createTempFile(root, "recflow-", ".log");
     Process p = start(log, mainClass, args);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly(); // not left running to slow the tests after this one
