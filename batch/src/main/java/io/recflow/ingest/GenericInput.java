@@ -59,7 +59,7 @@ public final class GenericInput {
   private static Dataset<Row> toRaw(Dataset<Row> parsed, Column source) {
     return parsed.select(source.as(Col.SOURCE), col("value").as(Col.RAW),
         col("e." + Col.EVENT_ID), col("e." + Col.USER_ID), col("e." + Col.ITEM_ID), col("e." + Col.EVENT_TYPE),
-        col("e." + Col.VALUE), col("e." + Col.TS), lit(null).cast("string").as(Col.REASON));
+        col("e." + Col.VALUE), col("e." + Col.TS), col("e." + Col.REQUEST_ID), lit(null).cast("string").as(Col.REASON));
   }
 
   private static Dataset<Row> parseCsv(Dataset<Row> lines, String path) {

@@ -84,7 +84,7 @@ public final class Ingest {
         .withColumn("rn", row_number().over(Window.partitionBy(Col.EVENT_ID).orderBy(Col.RAW, Col.SOURCE)))
         .filter(col("rn").equalTo(1))
         .select(col(Col.EVENT_ID), col(Col.USER_ID), col(Col.ITEM_ID), col(Col.EVENT_TYPE), col(Col.VALUE),
-            col(Col.TS), lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
+            col(Col.TS), lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE), col(Col.REQUEST_ID));
   }
 
   /** Appends rejected rows (raw, source, reason) to the quarantine table and returns how many. */

@@ -100,7 +100,8 @@ final class MovieLensInput {
         input_file_name().as(Col.SOURCE), col("value").as(Col.RAW),
         concat(lit("ml-"), user, lit("-"), item, lit("-"), ts).as(Col.EVENT_ID),
         user.as(Col.USER_ID), item.as(Col.ITEM_ID), lit("rating").as(Col.EVENT_TYPE),
-        element_at(f, 3).as(Col.VALUE), ts.as(Col.TS), lit(null).cast("string").as(Col.REASON));
+        element_at(f, 3).as(Col.VALUE), ts.as(Col.TS), lit(null).cast("string").as(Col.REQUEST_ID),
+        lit(null).cast("string").as(Col.REASON));
   }
 
   private static Column genres(Column pipeSeparated) {

@@ -107,7 +107,9 @@ public final class ErasureJob {
       removeSeed();
     }
     long lines = LandingScrub.scrub(Path.of(config.landingDir()), Path.of(config.landingArchiveDir()), erasedBefore,
-        ConsumedFiles.read(config.streamCheckpointDir()));
+        ConsumedFiles.read(config.streamCheckpointDir()))
+        + LandingScrub.scrubFeed(Path.of(config.exposureDir()), erasedBefore,
+            ConsumedFiles.read(config.exposureCheckpointDir()));
     audit(erasures, Step.APPLIED, deleted, now);
     int expired = expire(now);
     vacuum();
@@ -149,6 +151,11 @@ public final class ErasureJob {
     String user = "t." + t.userIdColumn().orElse("") + " = s." + Col.USER_ID;
     if (t.equals(Tables.EVENTS) || t.equals(Tables.EVENTS_QUARANTINE)) {
       return Optional.of(new Rule(user + " AND t." + Col.INGESTED_AT + " < s." + Col.REQUESTED_AT, false));
+    }
+    if (t.equals(Tables.EXPOSURES) || t.equals(Tables.ATTRIBUTED_EVENTS)) {
+      // By when the list was shown or the event happened: a stateless stream may append an erased
+      // user's exposure after the erasure, which must go all the same; the next run catches it.
+      return Optional.of(new Rule(user + " AND t." + Col.TS + " < s." + Col.REQUESTED_AT, false));
     }
     if (t.equals(Tables.USER_VECTORS_RT)) {
       return Optional.of(new Rule(user + " AND t." + Col.WRITTEN_AT + " < s." + Col.REQUESTED_AT, false));

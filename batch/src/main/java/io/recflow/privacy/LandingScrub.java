@@ -3,7 +3,7 @@ package io.recflow.privacy;
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.EventJson;
 import io.recflow.core.LandingFile;
-import io.recflow.core.RawEvent;
+import io.recflow.experiment.Exposure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,9 +21,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Removes erased users' lines from the live feed's files: their events (each file rewritten whole
- * by atomic rename, as it was written), and their tombstones from files the stream has read in a
- * committed batch and from the archive. A tombstone the stream has not read yet stays: the stream
+ * Removes erased users' lines from the live feed's files: their events and the exposures of the
+ * lists they were shown (each file rewritten whole by atomic rename, as it was written), and their
+ * tombstones from files the stream has read in a committed batch and from the archive. A tombstone the stream has not read yet stays: the stream
  * must read it to drop the user's state.
  *
  * <p>A line goes when its file was written before the user's erasure, by the time in the file's
@@ -42,6 +42,11 @@ final class LandingScrub {
       return 0;
     }
     return scrubDir(landing, erasedBefore, consumed) + scrubDir(archive, erasedBefore, null);
+  }
+
+  /** Scrubs one more feed directory (the exposures servers land), whose consumed files are {@code consumed}. */
+  static long scrubFeed(Path dir, Map<String, Long> erasedBefore, Set<Path> consumed) {
+    return erasedBefore.isEmpty() ? 0 : scrubDir(dir, erasedBefore, consumed);
   }
 
   /** With {@code consumed} null, every file counts as consumed (the archive). */
@@ -105,8 +110,13 @@ final class LandingScrub {
     if (tombstone.isPresent()) {
       return !keepTombstones && erasedBefore.containsKey(tombstone.get().userId());
     }
-    RawEvent e = EventJson.parse("", line);
-    Long before = e.userId() == null ? null : erasedBefore.get(e.userId());
+    String user;
+    try {
+      user = Exposure.parse(line).map(Exposure::userId).orElseGet(() -> EventJson.parse("", line).userId());
+    } catch (RuntimeException unreadable) {
+      user = EventJson.parse("", line).userId();
+    }
+    Long before = user == null ? null : erasedBefore.get(user);
     return before != null && written < before;
   }
 

@@ -23,11 +23,13 @@ class InterestModelIT {
     InterestWeighting w = InterestWeighting.from(SparkFixture.config(Map.of("interest.halfLifeDays", "1",
         "interest.rating.neutral", "3")));
     long t = 1_700_000_000_000L;
+    Timestamp now = new Timestamp(t);
+    java.sql.Date today = new java.sql.Date(t);
     List<Row> rows = List.of(
-        RowFactory.create("e1", "u", "a", "view", null, new Timestamp(t), new Timestamp(t), new java.sql.Date(t)),
-        RowFactory.create("e2", "u", "a", "purchase", null, new Timestamp(t - DAY), new Timestamp(t), new java.sql.Date(t)),
-        RowFactory.create("e3", "u", "b", "rating", 1.0, new Timestamp(t - 2 * DAY), new Timestamp(t), new java.sql.Date(t)),
-        RowFactory.create("e4", "v", "a", "cart", null, new Timestamp(t), new Timestamp(t), new java.sql.Date(t)));
+        RowFactory.create("e1", "u", "a", "view", null, new Timestamp(t), now, today, null),
+        RowFactory.create("e2", "u", "a", "purchase", null, new Timestamp(t - DAY), now, today, null),
+        RowFactory.create("e3", "u", "b", "rating", 1.0, new Timestamp(t - 2 * DAY), now, today, null),
+        RowFactory.create("e4", "v", "a", "cart", null, new Timestamp(t), now, today, null));
     Dataset<Row> events = SparkFixture.spark().createDataFrame(rows, Schemas.of(Tables.EVENTS));
     Map<String, Double> c = new java.util.HashMap<>();
     for (Row r : InterestModel.interactions(events, w).collectAsList()) {

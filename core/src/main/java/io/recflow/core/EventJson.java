@@ -28,7 +28,7 @@ import java.util.Map;
 public final class EventJson {
   /** The fields an event may carry. */
   public static final List<String> FIELDS = List.of(Col.EVENT_ID, Col.USER_ID, Col.ITEM_ID, Col.EVENT_TYPE, Col.VALUE,
-      Col.TS);
+      Col.TS, Col.REQUEST_ID);
   private static final String FIELD_LIST = String.join(", ", FIELDS.stream().sorted().toList());
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -68,7 +68,7 @@ public final class EventJson {
         return RawEvent.unreadable(source, text, "content after the event object (one JSON object per record)");
       }
       return new RawEvent(source, text, fields.get(Col.EVENT_ID), fields.get(Col.USER_ID), fields.get(Col.ITEM_ID),
-          fields.get(Col.EVENT_TYPE), fields.get(Col.VALUE), fields.get(Col.TS));
+          fields.get(Col.EVENT_TYPE), fields.get(Col.VALUE), fields.get(Col.TS), fields.get(Col.REQUEST_ID));
     } catch (JsonProcessingException e) {
       return RawEvent.unreadable(source, text, "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -92,6 +92,9 @@ public final class EventJson {
         g.writeNumberField(Col.VALUE, e.value());
       }
       g.writeStringField(Col.TS, Instant.ofEpochMilli(e.tsMillis()).toString());
+      if (e.requestId() != null) {
+        g.writeStringField(Col.REQUEST_ID, e.requestId());
+      }
       g.writeEndObject();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);

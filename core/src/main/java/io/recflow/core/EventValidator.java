@@ -108,16 +108,19 @@ public final class EventValidator implements Serializable {
       return reject("a " + type.wireName() + " event carries no value (only ratings do; how much a "
           + type.wireName() + " counts is set by interest.weight." + type.wireName() + ")");
     }
-    if (!isBlank(r.eventId())) {
-      String p = checkId("event_id", r.eventId());
-      if (p != null) {
-        return reject(p);
+    for (String[] optional : new String[][] {{"event_id", r.eventId()}, {"request_id", r.requestId()}}) {
+      if (!isBlank(optional[1])) {
+        String p = checkId(optional[0], optional[1]);
+        if (p != null) {
+          return reject(p);
+        }
       }
     }
     String userId = r.userId().trim();
     String itemId = r.itemId().trim();
     String eventId = isBlank(r.eventId()) ? derivedId(userId, itemId, type, value, ts) : r.eventId().trim();
-    return new Result(new Event(eventId, userId, itemId, type, value, ts), null);
+    String requestId = isBlank(r.requestId()) ? null : r.requestId().trim();
+    return new Result(new Event(eventId, userId, itemId, type, value, ts, requestId), null);
   }
 
   private static Result reject(String reason) {

@@ -147,6 +147,15 @@ public final class RecflowConfig {
     return landing.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/events" : landing;
   }
 
+  /**
+   * Where servers record exposures and the stream reads them: {@code stream.exposureDir}, or
+   * {@code <recflow.warehouse>/landing/exposures} when it is empty.
+   */
+  public String exposureDir() {
+    String dir = get(Settings.STREAM_EXPOSURE_DIR);
+    return dir.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/exposures" : dir;
+  }
+
   /** Where the stream archives consumed landing files when stream.cleanSource is archive. */
   public String landingArchiveDir() {
     return get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/landing/archive";
@@ -167,6 +176,11 @@ public final class RecflowConfig {
   public String streamCheckpointDir() {
     String checkpoint = get(Settings.STREAM_CHECKPOINT_DIR);
     return checkpoint.isBlank() ? get(Settings.WAREHOUSE).replaceAll("/+$", "") + "/_checkpoints/stream" : checkpoint;
+  }
+
+  /** The checkpoint of the stream's exposure query: beside the stream's own, {@code <checkpoint>-exposures}. */
+  public String exposureCheckpointDir() {
+    return streamCheckpointDir().replaceAll("/+$", "") + "-exposures";
   }
 
   /** The {@code spark.*} entries, passed to Spark as they are. */

@@ -194,6 +194,9 @@ public final class Settings {
       "files", "kafka");
   public static final ConfigKey<String> STREAM_LANDING_DIR = ConfigKey.ofOptionalString("stream.landingDir",
       "Directory of JSON-lines event files the stream reads; empty means <recflow.warehouse>/landing/events.");
+  public static final ConfigKey<String> STREAM_EXPOSURE_DIR = ConfigKey.ofOptionalString("stream.exposureDir",
+      "Directory of JSON-lines exposure files (what servers showed, one line per list), which servers write and the "
+          + "stream reads into the exposures table; empty means <recflow.warehouse>/landing/exposures.");
   public static final ConfigKey<String> STREAM_CLEAN_SOURCE = ConfigKey.ofString("stream.cleanSource", "delete",
       "What becomes of a landing file once the batch that read it is committed to the warehouse: delete, archive "
           + "(moved under <recflow.warehouse>/landing/archive) or off (kept; the directory then grows without end).",
@@ -218,6 +221,12 @@ public final class Settings {
       8_760, "How long Delta keeps the files an erasure rewrote (for time travel and readers in flight) before the "
           + "nightly VACUUM removes them; an erased user's data is physically gone, and the tombstone removed, this "
           + "long after the erasure is applied.");
+
+  // Online experiments (docs/experiments.md).
+  public static final ConfigKey<String> EXPERIMENTS_FILE = ConfigKey.ofOptionalString("experiments.file",
+      "The experiment plan (JSON: the global holdout, and each experiment's times, slice of users and variants) "
+          + "that servers run and reports read; empty runs none. A server checks it at start-up and refuses to start, "
+          + "listing every problem, if any part is wrong.");
 
   // The recommendation server (bin/recflow serve).
   public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,

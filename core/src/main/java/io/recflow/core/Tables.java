@@ -36,7 +36,9 @@ public final class Tables {
           required(Col.USER_ID, STRING).holding(Privacy.USER_ID),
           required(Col.ITEM_ID, STRING), required(Col.EVENT_TYPE, STRING), optional(Col.VALUE, DOUBLE),
           required(Col.TS, TIMESTAMP),
-          required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE)),
+          required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE),
+          // Last, where ALTER TABLE ADD COLUMNS puts it in a table written before it existed.
+          optional(Col.REQUEST_ID, STRING)),
       List.of(Col.INGEST_DATE), List.of(Col.EVENT_ID));
 
   /** Rejected input records with the reason, never dropped. */
@@ -178,10 +180,36 @@ public final class Tables {
           optional(Col.REQUESTED_BY, STRING), optional(Col.ROWS, LONG_MAP), optional(Col.CREATED_AT, TIMESTAMP)),
       List.of(), List.of(Col.ERASURE_ID, Col.STEP));
 
+  /** What servers showed: one row per item of each recommendation list, written by the stream. */
+  public static final TableDef EXPOSURES = new TableDef("exposures",
+      "one item of one recommendation list a server answered (request_id), at its 0-based position, with the sources "
+          + "that found it, the probability the serving policy gave it that slot, and the experiment arm that served it; "
+          + "user_id is null for an anonymous session",
+      List.of(required(Col.REQUEST_ID, STRING), optional(Col.USER_ID, STRING).holding(Privacy.USER_ID),
+          required(Col.ITEM_ID, STRING), required(Col.POSITION, INT), optional(Col.SOURCES, STRING_ARRAY),
+          required(Col.PROPENSITY, DOUBLE), optional(Col.EXPERIMENT, STRING), optional(Col.VARIANT, STRING),
+          required(Col.MODEL_VERSION, LONG), optional(Col.MODEL, STRING), optional(Col.RANKER, STRING),
+          required(Col.TS, TIMESTAMP), required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE)),
+      List.of(Col.INGEST_DATE), List.of(Col.REQUEST_ID, Col.POSITION));
+
+  /** Clicks, carts and purchases tied to the list they came from; rebuilt by each nightly run. */
+  public static final TableDef ATTRIBUTED_EVENTS = new TableDef("attributed_events",
+      "one click, cart or purchase attributed to a list that showed its item to its user: the list its request_id "
+          + "names (attributed_by request), else the latest such list within experiments.attributionWindowMinutes "
+          + "before it (window); with that list's position, propensity and experiment arm",
+      List.of(required(Col.EVENT_ID, STRING).holding(Privacy.FREE_TEXT),
+          required(Col.USER_ID, STRING).holding(Privacy.USER_ID), required(Col.ITEM_ID, STRING),
+          required(Col.EVENT_TYPE, STRING), required(Col.TS, TIMESTAMP), required(Col.REQUEST_ID, STRING),
+          required(Col.POSITION, INT), required(Col.PROPENSITY, DOUBLE), optional(Col.EXPERIMENT, STRING),
+          optional(Col.VARIANT, STRING), required(Col.MODEL_VERSION, LONG), required(Col.EXPOSED_AT, TIMESTAMP),
+          required(Col.ATTRIBUTED_BY, STRING), required(Col.CREATED_AT, TIMESTAMP)),
+      List.of(), List.of(Col.EVENT_ID));
+
   /** Every table a warehouse can hold. */
   public static final List<TableDef> ALL = List.of(EVENTS, EVENTS_QUARANTINE, ITEMS,
       MODELS, USER_FACTORS, ITEM_FACTORS, POPULARITY, ITEM_EMBEDDINGS, ITEM_NEIGHBORS, ITEM_STATS, CO_VISITATION,
-      RANKERS, SEQUENCE_MODELS, SEQUENCE_WEIGHTS, SEQUENCE_ITEMS, EVAL_RUNS, USER_VECTORS_RT, ERASURES, ERASURE_AUDIT);
+      RANKERS, SEQUENCE_MODELS, SEQUENCE_WEIGHTS, SEQUENCE_ITEMS, EVAL_RUNS, USER_VECTORS_RT, ERASURES, ERASURE_AUDIT,
+      EXPOSURES, ATTRIBUTED_EVENTS);
 
   private static TableDef factors(String name, String row, Privacy idPrivacy) {
     return new TableDef(name, row,
@@ -195,6 +223,15 @@ public final class Tables {
     private Col() {}
 
     public static final String EVENT_ID = "event_id";
+    public static final String REQUEST_ID = "request_id";
+    public static final String POSITION = "position";
+    public static final String SOURCES = "sources";
+    public static final String PROPENSITY = "propensity";
+    public static final String EXPERIMENT = "experiment";
+    public static final String VARIANT = "variant";
+    public static final String RANKER = "ranker";
+    public static final String EXPOSED_AT = "exposed_at";
+    public static final String ATTRIBUTED_BY = "attributed_by";
     public static final String USER_ID = "user_id";
     public static final String ITEM_ID = "item_id";
     public static final String EVENT_TYPE = "event_type";
@@ -300,5 +337,15 @@ public final class Tables {
     public static final String APPLIED = "applied";
     /** The tombstone was removed: the deleted rows' files had outlived the retention and were vacuumed. */
     public static final String EXPIRED = "expired";
+  }
+
+  /** Values of attributed_events.attributed_by: how an event was tied to a list. */
+  public static final class AttributedBy {
+    private AttributedBy() {}
+
+    /** The event carried the list's request id. */
+    public static final String REQUEST = "request";
+    /** The latest list that showed the item to the user within the attribution window before the event. */
+    public static final String WINDOW = "window";
   }
 }

@@ -41,6 +41,11 @@ public final class Exploration {
     return share;
   }
 
+  /** The same exploration with another share of the positions (an experiment's variant sets one). */
+  public Exploration withShare(double newShare) {
+    return new Exploration(newShare, bonus);
+  }
+
   /** Whether the 0-based list position is an exploration slot. */
   public boolean isSlot(int position) {
     return period != Integer.MAX_VALUE && (position + 1) % period == 0;

@@ -54,10 +54,26 @@ class EventJsonTest {
     for (String json : new String[] {
         "{\"user_id\":\"u\\\"1\",\"item_id\":\"i\",\"event_type\":\"view\",\"ts\":1767200000}",
         "{\"event_id\":\"r\",\"user_id\":\"u\",\"item_id\":\"i\",\"event_type\":\"RATING\",\"value\":\"3.5\","
-            + "\"ts\":\"2026-01-01T00:00:00.123Z\"}"}) {
+            + "\"ts\":\"2026-01-01T00:00:00.123Z\"}",
+        "{\"user_id\":\"u\",\"item_id\":\"i\",\"event_type\":\"click\",\"ts\":1767200000,\"request_id\":\"req-1\"}"}) {
       Event e = VALIDATOR.validate(EventJson.parse("test", json), now).event();
       Event back = VALIDATOR.validate(EventJson.parse("test", EventJson.toJson(e)), now).event();
       assertEquals(e, back, json);
     }
+  }
+
+  @Test
+  void anEventCarriesTheRequestIdOfTheListItCameFrom() {
+    long now = 1_767_300_000_000L;
+    String json = "{\"user_id\":\"u\",\"item_id\":\"i\",\"event_type\":\"click\",\"ts\":1767200000,"
+        + "\"request_id\":\" 3f2a \"}";
+    assertEquals(" 3f2a ", EventJson.parse("test", json).requestId());
+    Event e = VALIDATOR.validate(EventJson.parse("test", json), now).event();
+    assertEquals("3f2a", e.requestId());
+    assertTrue(EventJson.toJson(e).contains("\"request_id\":\"3f2a\""), EventJson.toJson(e));
+    assertNull(VALIDATOR.validate(EventJson.parse("test", json.replace(",\"request_id\":\" 3f2a \"", "")), now)
+        .event().requestId());
+    EventValidator.Result bad = VALIDATOR.validate(EventJson.parse("test", json.replace(" 3f2a ", "a\\u0000b")), now);
+    assertEquals("request_id contains a control character", bad.reason());
   }
 }

@@ -8,31 +8,24 @@ import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventJson;
 import io.recflow.core.EventValidator;
-import io.recflow.core.LandingFile;
+import io.recflow.experiment.Exposure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Takes events posted to the server and makes them durable in the streaming job's landing
- * directory before they are acknowledged. Every event of a request is read and validated first
+ * Makes what the server must not lose durable before it answers: events posted to it and erasures,
+ * in the streaming job's landing directory, and the exposure of every list it shows, in the
+ * exposure landing directory (the stream reads both). Every event of a request is read and validated first
  * with core's {@link EventJson} and {@link EventValidator}, the same code as the nightly ingest and
  * the stream; one invalid event rejects the request, with every event's problem, and nothing of it
- * is written. Valid requests are group-committed: one writer thread takes every request waiting,
- * writes them as one landing file (fsync, atomic rename, fsync of the directory) and then completes
- * them all, so concurrent requests share the cost of the fsyncs.
+ * is written. Valid requests are group-committed by a {@link LandingWriter}.
  */
 final class EventIntake implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(EventIntake.class);
   private static final JsonFactory JSON = new JsonFactory();
-  /** A temporary landing file this old has no live writer (one renames its file within milliseconds). */
-  private static final long ABANDONED_AFTER_MILLIS = 3_600_000;
 
   /** One event's problem, by its position in the request. */
   record Problem(int index, String reason) {}
@@ -54,32 +47,16 @@ final class EventIntake implements AutoCloseable {
     }
   }
 
-  private record Pending(List<String> lines, CompletableFuture<Void> done) {}
-
-  private static final Pending END = new Pending(List.of(), new CompletableFuture<>());
-
-  private final Path landingDir;
+  private final LandingWriter writer;
+  private final LandingWriter exposures;
   private final EventValidator validator;
   private final int maxEvents;
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread writer;
-  private volatile boolean closed;
 
-  EventIntake(Path landingDir, EventValidator validator, int maxEvents) {
-    try {
-      int abandoned = LandingFile.removeAbandoned(landingDir, ABANDONED_AFTER_MILLIS);
-      if (abandoned > 0) {
-        LOG.info("removed {} temporary landing file(s) of writers killed mid-write", abandoned);
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot clean the landing directory {}: {}", landingDir, e.toString());
-    }
-    this.landingDir = landingDir;
+  EventIntake(Path landingDir, Path exposureDir, EventValidator validator, int maxEvents) {
+    this.writer = new LandingWriter(landingDir, "event");
+    this.exposures = new LandingWriter(exposureDir, "exposure");
     this.validator = validator;
     this.maxEvents = maxEvents;
-    this.writer = new Thread(this::writeLoop, "recflow-event-writer");
-    writer.setDaemon(true);
-    writer.start();
   }
 
   /**
@@ -143,57 +120,23 @@ final class EventIntake implements AutoCloseable {
 
   /** Makes the events durable in the landing directory; the future completes once they are on disk. */
   CompletableFuture<Void> submit(List<Event> events) {
-    return submitLines(events.stream().map(EventJson::toJson).toList());
+    return writer.submit(events.stream().map(EventJson::toJson).toList());
   }
 
   /** Makes an erasure durable in the landing directory, ordered among the events around it. */
   CompletableFuture<Void> submit(ErasureRequest erasure) {
-    return submitLines(List.of(erasure.toJson()));
+    return writer.submit(List.of(erasure.toJson()));
   }
 
-  private CompletableFuture<Void> submitLines(List<String> lines) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (closed) {
-      done.completeExceptionally(new IllegalStateException("the server is shutting down"));
-    } else {
-      queue.add(new Pending(lines, done));
-    }
-    return done;
+  /** Makes an exposure durable in the exposure landing directory. */
+  CompletableFuture<Void> submit(Exposure exposure) {
+    return exposures.submit(List.of(exposure.toJson()));
   }
 
-  private void writeLoop() {
-    List<Pending> group = new ArrayList<>();
-    boolean stop = false;
-    while (!stop) {
-      group.clear();
-      try {
-        group.add(queue.take());
-      } catch (InterruptedException e) {
-        return;
-      }
-      queue.drainTo(group);
-      // The end marker comes last: what was submitted before close() is still written.
-      stop = group.remove(END);
-      List<String> lines = new ArrayList<>();
-      group.forEach(p -> lines.addAll(p.lines()));
-      if (lines.isEmpty()) {
-        continue;
-      }
-      try {
-        LandingFile.write(landingDir, lines);
-        group.forEach(p -> p.done().complete(null));
-      } catch (Exception e) {
-        LOG.error("cannot write {} events to {}: {}", lines.size(), landingDir, e.toString());
-        group.forEach(p -> p.done().completeExceptionally(e));
-      }
-    }
-  }
-
-  /** Stops taking events, writes those already submitted, then ends the writer. */
+  /** Stops taking events and exposures, writes those already submitted, then ends the writers. */
   @Override
   public void close() throws InterruptedException {
-    closed = true;
-    queue.add(END);
-    writer.join(10_000);
+    writer.close();
+    exposures.close();
   }
 }

@@ -4,6 +4,8 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.experiment.Assignment;
+import io.recflow.experiment.Variant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,8 +37,14 @@ record QueryParams(int maxK, int maxOffset, int maxDiverse, int maxExplained) {
     return from(RecflowConfig.defaults());
   }
 
-  /** The request of {@code userId} (null for an anonymous session) as the query string asks. */
-  Recommendations.Request request(Context ctx, String userId) {
+  /**
+   * The request of {@code userId} (null for an anonymous session) as the query string asks, under
+   * the user's experiment assignment: a variant's model and diversity fill in what the query
+   * leaves unset (an explicit parameter wins, as a client comparing models expects); its diversity
+   * only where the list is within serve.maxDiverseItems.
+   */
+  Recommendations.Request request(Context ctx, String userId, Assignment assignment) {
+    Variant variant = assignment.variant();
     List<String> recent = ids(ctx, "recent");
     if (recent.size() > MAX_RECENT) {
       throw new BadRequestResponse("recent names " + recent.size() + " items; at most " + MAX_RECENT);
@@ -53,6 +61,10 @@ record QueryParams(int maxK, int maxOffset, int maxDiverse, int maxExplained) {
     int k = k(ctx);
     int offset = integer(ctx, "offset", 0, 0, maxOffset);
     double diversity = fraction(ctx, "diversity");
+    if (ctx.queryParam("diversity") == null && variant != null && variant.diversity() != null
+        && offset + k <= maxDiverse) {
+      diversity = variant.diversity();
+    }
     if (diversity > 0 && offset + k > maxDiverse) {
       throw new BadRequestResponse("diversity re-orders at most serve.maxDiverseItems = " + maxDiverse
           + " items (offset + k), this list has " + (offset + k) + "; ask for fewer, or without diversity");
@@ -64,7 +76,7 @@ record QueryParams(int maxK, int maxOffset, int maxDiverse, int maxExplained) {
     }
     return new Recommendations.Request(userId, k, offset,
         cursor == null || cursor.isBlank() ? List.of() : PageCursor.decode(cursor), bool(ctx, "excludeSeen", true),
-        exclude, ctx.queryParams("attribute"), diversity, explain, recent, explore, model(ctx));
+        exclude, ctx.queryParams("attribute"), diversity, explain, recent, explore, model(ctx, variant), assignment);
   }
 
   int k(Context ctx) {
@@ -77,8 +89,11 @@ record QueryParams(int maxK, int maxOffset, int maxDiverse, int maxExplained) {
         : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static Recommendations.Model model(Context ctx) {
+  private static Recommendations.Model model(Context ctx, Variant variant) {
     String v = ctx.queryParam("model");
+    if (v == null && variant != null) {
+      v = variant.model();
+    }
     if (v == null || v.equals("served")) {
       return Recommendations.Model.SERVED;
     }

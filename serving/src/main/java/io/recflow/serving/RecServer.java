@@ -11,11 +11,20 @@ import io.javalin.http.ServiceUnavailableResponse;
 import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventValidator;
+import io.recflow.experiment.Assignment;
+import io.recflow.experiment.Experiment;
+import io.recflow.experiment.ExperimentPlan;
+import io.recflow.experiment.Exposure;
+import io.recflow.experiment.Variant;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.rocksdb.RocksDBException;
@@ -27,18 +36,22 @@ import org.rocksdb.RocksDBException;
  * an HTML page.
  */
 public final class RecServer {
+  /** How long a response waits for its exposure to be durable before it is sent without a request id. */
+  static final long EXPOSURE_WAIT_MILLIS = 2_000;
   private final SnapshotHolder holder;
   private final EventIntake intake;
+  private final ExperimentPlan plan;
   private final StreamBacklog backlog;
   private final Access access;
   private final QueryParams params;
   private final int maxBodyBytes;
   private final ServerMetrics metrics;
 
-  RecServer(SnapshotHolder holder, EventIntake intake, StreamBacklog backlog, Access access, QueryParams params,
-      int maxBodyBytes) {
+  RecServer(SnapshotHolder holder, EventIntake intake, ExperimentPlan plan, StreamBacklog backlog, Access access,
+      QueryParams params, int maxBodyBytes) {
     this.holder = holder;
     this.intake = intake;
+    this.plan = plan;
     this.backlog = backlog;
     this.access = access;
     this.params = params;
@@ -64,6 +77,7 @@ public final class RecServer {
     app.get("/v1/users/{id}/recommendations", this::recommendations, Access.READ);
     app.get("/v1/recommendations", this::sessionRecommendations, Access.READ);
     app.get("/v1/items/{id}/similar", this::similar, Access.READ);
+    app.get("/v1/experiments", this::experiments, Access.READ);
     app.post("/v1/events", this::events, Access.WRITE);
     app.delete("/v1/users/{id}", this::erase, Access.ADMIN);
     app.exception(HttpResponseException.class, (e, ctx) -> {
@@ -121,7 +135,10 @@ public final class RecServer {
    * two-stage ranking; sequence: the sequence model alone, for comparisons and experiments, 503 when
    * the served version has none). Each item names its "sources"; explored items say so. The
    * answer's "strategy" says where the user's vector came from (live, als, fold-in, recent or
-   * popular), "ranker" whether a trained ranker, the ALS order or the sequence model ranked it. 400
+   * popular), "ranker" whether a trained ranker, the ALS order or the sequence model ranked it;
+   * "requestId" identifies the list once its exposure is durable (events may carry it back), and
+   * "experiment" and "variant" say which arm of the experiments (experiments.file) served it, whose
+   * settings fill in the parameters the request leaves unset. 400
    * for a bad parameter or one past its bound, 401/403/429 (see {@link Access}), 503 before a model
    * is loaded.
    */
@@ -143,10 +160,81 @@ public final class RecServer {
     answer(ctx, null);
   }
 
+  /**
+   * Answers with the list and records its exposure. The response carries a "requestId" only once
+   * the exposure is durable, so every request id a client holds has its exposure on disk; if the
+   * exposure cannot be written in time the list is still served, without one (and counted), since
+   * a user should not lose their recommendations to the log. "experiment" and "variant" say which
+   * arm served it ("holdout" for the global holdout).
+   */
   private void answer(Context ctx, String userId) throws RocksDBException {
-    Recommendations.Request r = params.request(ctx, userId);
+    long now = System.currentTimeMillis();
+    Assignment assignment = plan.assign(userId, Instant.ofEpochMilli(now));
+    Recommendations.Request r = params.request(ctx, userId, assignment);
+    Recommendations.Answer a;
     try (SnapshotHolder.Lease l = lease()) {
-      ctx.json(Recommendations.answer(l, holder.ranking(), r));
+      a = Recommendations.answer(l, holder.ranking(), r);
+    }
+    String requestId = UUID.randomUUID().toString();
+    Exposure exposure = new Exposure(requestId, userId, now, assignment.experiment(), assignment.variantName(),
+        a.modelVersion(), r.model().name().toLowerCase(Locale.ROOT), a.ranker(), a.shown());
+    Map<String, Object> body = new LinkedHashMap<>();
+    try {
+      intake.submit(exposure).get(EXPOSURE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      body.put("requestId", requestId);
+      metrics.exposed(assignment);
+    } catch (TimeoutException | ExecutionException e) {
+      metrics.exposureLost();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      metrics.exposureLost();
+    }
+    if (assignment.variantName() != null) {
+      body.put("experiment", assignment.experiment());
+      body.put("variant", assignment.variantName());
+    }
+    body.putAll(a.body());
+    ctx.json(body);
+  }
+
+  /**
+   * GET /v1/experiments (read scope, unless reads are public): the experiment plan this server
+   * runs: the global holdout's share and each experiment with its times, slice of users, variants
+   * (share and settings) and whether it is running now. The salt is not shown.
+   */
+  private void experiments(Context ctx) {
+    Instant now = Instant.now();
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Experiment e : plan.experiments()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", e.name());
+      m.put("running", e.running(now));
+      m.put("start", e.start().toString());
+      m.put("stop", e.stop() == null ? null : e.stop().toString());
+      m.put("slice", List.of(e.from(), e.to()));
+      double[] shares = e.shares();
+      List<Map<String, Object>> variants = new ArrayList<>();
+      for (int i = 0; i < shares.length; i++) {
+        Variant v = e.variants().get(i);
+        Map<String, Object> vm = new LinkedHashMap<>();
+        vm.put("name", v.name());
+        vm.put("share", shares[i]);
+        vm.put("control", i == 0);
+        putIfSet(vm, "model", v.model());
+        putIfSet(vm, "ranker", v.ranker());
+        putIfSet(vm, "exploration", v.exploration());
+        putIfSet(vm, "diversity", v.diversity());
+        variants.add(vm);
+      }
+      m.put("variants", variants);
+      list.add(m);
+    }
+    ctx.json(Map.of("holdout", plan.holdout(), "experiments", list));
+  }
+
+  private static void putIfSet(Map<String, Object> m, String key, Object value) {
+    if (value != null) {
+      m.put(key, value);
     }
   }
 
@@ -212,7 +300,7 @@ public final class RecServer {
     }
     try {
       intake.submit(events).get(10, TimeUnit.SECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       throw new ServiceUnavailableResponse("the events could not be made durable; nothing was acknowledged, retry");
     }
     holder.acquire().ifPresent(l -> {
@@ -221,6 +309,8 @@ public final class RecServer {
       }
     });
     metrics.eventsAccepted(events.size());
+    Instant now = Instant.now();
+    events.forEach(e -> metrics.eventOf(plan.assign(e.userId(), now), e.type()));
     ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", events.size(),
         "eventIds", events.stream().map(Event::eventId).toList()));
   }
@@ -243,7 +333,7 @@ public final class RecServer {
     ErasureRequest r = ErasureRequest.now(userId, Access.callerName(ctx));
     try {
       intake.submit(r).get(10, TimeUnit.SECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       throw new ServiceUnavailableResponse("the erasure could not be made durable; nothing was erased, retry");
     }
     holder.erase(r);

@@ -4,10 +4,14 @@ import io.javalin.http.ServiceUnavailableResponse;
 import io.recflow.core.Explainer;
 import io.recflow.core.InterestState;
 import io.recflow.core.ItemMatrix;
+import io.recflow.experiment.Assignment;
+import io.recflow.experiment.Exposure;
+import io.recflow.experiment.Variant;
 import io.recflow.ranking.Candidate;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
+import io.recflow.ranking.Ranker;
 import io.recflow.ranking.RankingPipeline;
 import io.recflow.ranking.SequenceSource;
 import io.recflow.ranking.UserSignals;
@@ -37,11 +41,19 @@ final class Recommendations {
 
   /**
    * What a request asks for; {@code userId} null for an anonymous session (its {@code recent} items
-   * are all it has), {@code explore} null means as configured.
+   * are all it has), {@code explore} null means as configured; {@code assignment} the user's place in
+   * the experiments, whose variant may set the exploration share and the ranker.
    */
   record Request(String userId, int k, int offset, List<String> cursor, boolean excludeSeen, List<String> exclude,
                  List<String> attributes, double diversity, boolean explain, List<String> recent, Boolean explore,
-                 Model model) {}
+                 Model model, Assignment assignment) {}
+
+  /**
+   * A response's body and what it showed, for the exposure record.
+   *
+   * @param ranker how the list was ordered: trained, als-order or sequence
+   */
+  record Answer(Map<String, Object> body, long modelVersion, String ranker, List<Exposure.Shown> shown) {}
 
   /** Which ranking answers: the two-stage one, or the sequence model alone. */
   enum Model { SERVED, SEQUENCE }
@@ -51,7 +63,7 @@ final class Recommendations {
 
   private Recommendations() {}
 
-  static Map<String, Object> answer(SnapshotHolder.Lease lease, ServedRanking ranking, Request r)
+  static Answer answer(SnapshotHolder.Lease lease, ServedRanking ranking, Request r)
       throws RocksDBException {
     ModelSnapshot s = lease.snapshot();
     ItemMatrix items = s.items();
@@ -115,9 +127,15 @@ final class Recommendations {
           + s.sequenceStatus() + "); ask without model for the two-stage ranking");
     }
     RankingPipeline pipeline = alone ? ranking.sequenceOnly() : ranking.pipeline();
-    Exploration exploration = alone || Boolean.FALSE.equals(r.explore()) ? Exploration.OFF : ranking.exploration();
-    List<Candidate> page = pipeline.rank(user, signals, alone ? ranking.sequenceOrder() : s.ranker(), exploration,
-        rules);
+    Variant variant = r.assignment().variant();
+    Exploration exploration = alone || Boolean.FALSE.equals(r.explore()) ? Exploration.OFF
+        : variant != null && variant.exploration() != null ? ranking.exploration().withShare(variant.exploration())
+        : ranking.exploration();
+    Ranker ranker = alone ? ranking.sequenceOrder()
+        : variant != null && "als-order".equals(variant.ranker()) ? Ranker.ALS_ORDER : s.ranker();
+    List<Candidate> page = pipeline.rank(user, signals, ranker, exploration, rules);
+    int firstPosition = r.cursor().size() + r.offset();
+    List<Exposure.Shown> shown = new ArrayList<>();
 
     Explainer explainer = r.explain() && vector != null && !alone ? s.foldIn().explainer(basis) : null;
     List<Map<String, Object>> out = new ArrayList<>();
@@ -130,7 +148,9 @@ final class Recommendations {
       item.put("itemId", items.id(row));
       item.put("score", c.score());
       s.info(items.id(row)).ifPresent(info -> item.put("title", info.title()));
-      item.put("sources", pipeline.sourceNames(c));
+      List<String> sources = pipeline.sourceNames(c);
+      item.put("sources", sources);
+      shown.add(new Exposure.Shown(items.id(row), firstPosition + shown.size(), sources, 1.0));
       if (c.explored()) {
         item.put("explored", true);
       }
@@ -149,15 +169,16 @@ final class Recommendations {
     body.put("modelVersion", s.version());
     body.put("model", r.model().name().toLowerCase());
     body.put("strategy", strategy.name().toLowerCase().replace('_', '-'));
-    body.put("ranker", alone ? SequenceSource.NAME : s.ranker().trained() ? "trained" : "als-order");
+    String rankerName = alone ? SequenceSource.NAME : ranker.trained() ? "trained" : "als-order";
+    body.put("ranker", rankerName);
     body.put("items", out);
     body.put("nextOffset", r.offset() + out.size());
     if (out.size() == r.k() && r.cursor().size() + out.size() <= PageCursor.MAX_ITEMS) {
-      List<String> shown = new ArrayList<>(r.cursor());
-      page.forEach(c -> shown.add(items.id(c.row())));
-      body.put("cursor", PageCursor.encode(shown));
+      List<String> shownIds = new ArrayList<>(r.cursor());
+      page.forEach(c -> shownIds.add(items.id(c.row())));
+      body.put("cursor", PageCursor.encode(shownIds));
     }
-    return body;
+    return new Answer(body, s.version(), rankerName, shown);
   }
 
   /** The ranking's view of the user: their history's positive items newest first, the request's recent ones before them. */

@@ -5,6 +5,7 @@ import io.recflow.core.ConfigException;
 import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
 import io.recflow.core.Settings;
+import io.recflow.experiment.ExperimentPlan;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,6 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
     /** Starts serving what {@code config} names; returns once the port is open. */
     public static Server start(RecflowConfig config) throws Exception {
       String warehouse = config.get(Settings.WAREHOUSE);
+      // A bad plan stops the server before it opens anything, with every problem listed.
+      ExperimentPlan plan = ExperimentPlan.load(config.get(Settings.EXPERIMENTS_FILE));
       LOG.info("top-k: {}", ExactTopK.SIMD ? "simd (jdk.incubator.vector)" : "scalar (start the JVM with --add-modules "
           + "jdk.incubator.vector for the vector API)");
       DeltaReader reader = new DeltaReader(warehouse);
@@ -86,11 +89,11 @@ public final class ServeCommand implements Callable<Integer> {
           new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)),
           ServedRanking.from(config), config.get(Settings.SERVE_RETRY_SECONDS) * 1000L);
       holder.openExisting();
-      EventIntake intake = new EventIntake(Path.of(config.landingDir()), EventValidator.from(config),
-          config.get(Settings.SERVE_MAX_EVENTS));
+      EventIntake intake = new EventIntake(Path.of(config.landingDir()), Path.of(config.exposureDir()),
+          EventValidator.from(config), config.get(Settings.SERVE_MAX_EVENTS));
       StreamBacklog backlog = new StreamBacklog(Path.of(config.landingDir()), config.streamCheckpointDir(),
           Health.STALE_LIVE_MILLIS);
-      Javalin app = new RecServer(holder, intake, backlog, Access.from(config), QueryParams.from(config),
+      Javalin app = new RecServer(holder, intake, plan, backlog, Access.from(config), QueryParams.from(config),
           config.get(Settings.SERVE_MAX_BODY_BYTES)).app()
           .start(config.get(Settings.SERVE_HOST), config.get(Settings.SERVE_PORT));
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.recflow.core.EventType;
+import io.recflow.experiment.Assignment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -12,12 +14,13 @@ import java.util.function.ToDoubleFunction;
 /**
  * The server's metrics in Prometheus' text format (GET /metrics): request latency histograms by
  * route and status, the served model version and its age, how far the live overlay is behind the
- * warehouse, and the events taken in.
+ * warehouse, the events taken in, and the lists shown and events posted per experiment variant.
  */
 final class ServerMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter eventsAccepted;
   private final Counter eventsRejected;
+  private final Counter exposuresLost;
 
   ServerMetrics(SnapshotHolder holder) {
     Gauge.builder("recflow_snapshot_model_version", holder, h -> ofServed(h, s -> s.version(), -1.0))
@@ -41,6 +44,8 @@ final class ServerMetrics {
         + "directory").register(registry);
     eventsRejected = Counter.builder("recflow_events_rejected").description("Posted events rejected as invalid")
         .register(registry);
+    exposuresLost = Counter.builder("recflow_exposures_unrecorded").description("Lists served without a request id "
+        + "because their exposure could not be made durable in time").register(registry);
   }
 
   /** A figure of the snapshot being served, read under a lease so that a swap cannot close it meanwhile. */
@@ -58,6 +63,32 @@ final class ServerMetrics {
         .tags("method", method, "route", route, "status", Integer.toString(status))
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * One list shown and its exposure recorded, by experiment and variant ("none" outside every
+   * experiment): with {@link #eventOf}, a dashboard's live click-through per variant.
+   */
+  void exposed(Assignment a) {
+    Counter.builder("recflow_exposures").description("Lists shown whose exposure was recorded, by experiment and "
+        + "variant").tags("experiment", orNone(a.experiment()), "variant", orNone(a.variantName()))
+        .register(registry).increment();
+  }
+
+  /** A list served without a request id, because its exposure could not be made durable in time. */
+  void exposureLost() {
+    exposuresLost.increment();
+  }
+
+  /** One event posted to this server, by its user's experiment and variant now, and its type. */
+  void eventOf(Assignment a, EventType type) {
+    Counter.builder("recflow_experiment_events").description("Events posted to this server, by the experiment and "
+        + "variant of their user, and type").tags("experiment", orNone(a.experiment()), "variant",
+            orNone(a.variantName()), "event_type", type.wireName()).register(registry).increment();
+  }
+
+  private static String orNone(String s) {
+    return s == null ? "none" : s;
   }
 
   void eventsAccepted(int n) {

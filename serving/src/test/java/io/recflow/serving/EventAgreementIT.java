@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
 import io.recflow.core.LandingFile;
-import io.recflow.core.RecflowConfig;
+import io.recflow.experiment.ExperimentPlan;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import java.net.http.HttpResponse;
@@ -91,9 +90,8 @@ class EventAgreementIT {
     Map<String, String> out = new LinkedHashMap<>();
     try (SnapshotHolder holder = new SnapshotHolder(Files.createTempDirectory(dir, "snapshots-"),
              new DeltaReader(NightlyWarehouse.path().toString()));
-         EventIntake intake = new EventIntake(Files.createDirectories(dir.resolve("http-landing")),
-             EventValidator.from(RecflowConfig.defaults()), 100)) {
-      Javalin app = new RecServer(holder, intake, TestServer.backlog(dir.resolve("http-landing")),
+         EventIntake intake = TestServer.intake(Files.createDirectories(dir.resolve("http-landing")), 100)) {
+      Javalin app = new RecServer(holder, intake, ExperimentPlan.NONE, TestServer.backlog(dir.resolve("http-landing")),
           TestKeys.publicReads(), TestServer.WIDE, 20_000).app().start(0);
       try {
         Http client = new Http(app.port());

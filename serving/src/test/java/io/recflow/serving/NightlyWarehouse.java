@@ -3,8 +3,7 @@ package io.recflow.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
-import io.recflow.core.RecflowConfig;
+import io.recflow.experiment.ExperimentPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -141,9 +140,9 @@ final class NightlyWarehouse {
    */
   static Http serve(SnapshotHolder h, Access access, List<AutoCloseable> open) throws Exception {
     Path landing = Files.createTempDirectory("recflow-landing-");
-    EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 100);
-    Javalin app = new RecServer(h, intake, TestServer.backlog(landing), access, TestServer.WIDE, 20_000).app()
-        .start(0);
+    EventIntake intake = TestServer.intake(landing, 100);
+    Javalin app = new RecServer(h, intake, ExperimentPlan.NONE, TestServer.backlog(landing), access, TestServer.WIDE,
+        20_000).app().start(0);
     open.add(app::stop);
     open.add(intake);
     open.add(h);

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
-import io.recflow.core.RecflowConfig;
+import io.recflow.experiment.ExperimentPlan;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -43,9 +42,9 @@ class QueryCostIT {
     SnapshotHolder holder = new SnapshotHolder(root, new DeltaReader(root.resolve("no-warehouse").toString()));
     assertEquals(1, holder.openExisting());
     Path landing = Files.createTempDirectory("recflow-landing-");
-    EventIntake intake = new EventIntake(landing, EventValidator.from(RecflowConfig.defaults()), 10);
-    Javalin app = new RecServer(holder, intake, TestServer.backlog(landing), TestKeys.publicReads(), BOUNDS, 100_000)
-        .app().start(0);
+    EventIntake intake = TestServer.intake(landing, 10);
+    Javalin app = new RecServer(holder, intake, ExperimentPlan.NONE, TestServer.backlog(landing),
+        TestKeys.publicReads(), BOUNDS, 100_000).app().start(0);
     OPEN.addAll(List.of(holder, intake, app::stop));
     http = new Http(app.port());
   }

@@ -260,7 +260,7 @@ class RecServerIT {
         metrics);
     JsonNode api = http.json("/openapi.json");
     for (String path : List.of("/v1/users/{id}/recommendations", "/v1/recommendations", "/v1/items/{id}/similar",
-        "/v1/events", "/v1/users/{id}", "/health", "/ready", "/metrics")) {
+        "/v1/events", "/v1/users/{id}", "/v1/experiments", "/health", "/ready", "/metrics")) {
       assertTrue(api.get("paths").has(path), "openapi.json lacks " + path);
     }
   }

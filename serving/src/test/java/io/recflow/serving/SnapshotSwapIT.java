@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
+import io.recflow.experiment.ExperimentPlan;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +44,9 @@ class SnapshotSwapIT {
   }
 
   private Javalin serve(SnapshotHolder holder) throws Exception {
-    EventIntake intake = new EventIntake(tmp.resolve("landing"), EventValidator.from(RecflowConfig.defaults()), 10);
-    return new RecServer(holder, intake, TestServer.backlog(tmp.resolve("landing")), TestKeys.publicReads(),
-        TestServer.WIDE, 100_000).app().start(0);
+    EventIntake intake = TestServer.intake(tmp.resolve("landing"), 10);
+    return new RecServer(holder, intake, ExperimentPlan.NONE, TestServer.backlog(tmp.resolve("landing")),
+        TestKeys.publicReads(), TestServer.WIDE, 100_000).app().start(0);
   }
 
   @Test

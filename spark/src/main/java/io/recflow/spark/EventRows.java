@@ -63,12 +63,12 @@ public final class EventRows {
   private static Dataset<Row> validate(Dataset<Row> raw, EventValidator v, LongSupplier clock, boolean live) {
     MapFunction<Row, Row> check = r -> {
       RawEvent e = new RawEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-          r.getString(5), r.getString(6), r.getString(7), r.getString(8));
+          r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9));
       Optional<ErasureRequest> erasure = live ? ErasureRequest.parse(e.raw()) : Optional.empty();
       if (erasure.isPresent()) {
         ErasureRequest q = erasure.get();
         return RowFactory.create(q.erasureId(), q.userId(), null, ERASURE, null, new Timestamp(q.requestedAtMillis()),
-            null, e.raw(), e.source());
+            null, e.raw(), e.source(), null);
       }
       return toRow(v.validate(e, clock.getAsLong()), e);
     };
@@ -95,7 +95,7 @@ public final class EventRows {
 
   private static Row toRow(RawEvent e) {
     return RowFactory.create(e.source(), e.raw(), e.eventId(), e.userId(), e.itemId(), e.eventType(), e.value(),
-        e.ts(), e.problem());
+        e.ts(), e.requestId(), e.problem());
   }
 
   private static Row toRow(EventValidator.Result result, RawEvent raw) {
@@ -103,9 +103,9 @@ public final class EventRows {
     if (e == null) {
       // The user a rejected record names, if it names one at all, is kept beside it: erasure finds it by that.
       String user = raw.userId() != null && raw.userId().length() <= EventValidator.MAX_ID_LENGTH ? raw.userId() : null;
-      return RowFactory.create(null, user, null, null, null, null, result.reason(), raw.raw(), raw.source());
+      return RowFactory.create(null, user, null, null, null, null, result.reason(), raw.raw(), raw.source(), null);
     }
     return RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
-        new Timestamp(e.tsMillis()), null, raw.raw(), raw.source());
+        new Timestamp(e.tsMillis()), null, raw.raw(), raw.source(), e.requestId());
   }
 }

@@ -26,13 +26,14 @@ public final class Schemas {
       .add(Col.SOURCE, StringType).add(Col.RAW, StringType)
       .add(Col.EVENT_ID, StringType).add(Col.USER_ID, StringType).add(Col.ITEM_ID, StringType)
       .add(Col.EVENT_TYPE, StringType).add(Col.VALUE, StringType).add(Col.TS, StringType)
-      .add(Col.REASON, StringType);
+      .add(Col.REQUEST_ID, StringType).add(Col.REASON, StringType);
 
   /** A raw event after validation: the event's fields, or a reason (and the raw text either way). */
   public static final StructType VALIDATED_EVENT = new StructType()
       .add(Col.EVENT_ID, StringType).add(Col.USER_ID, StringType).add(Col.ITEM_ID, StringType)
       .add(Col.EVENT_TYPE, StringType).add(Col.VALUE, DoubleType).add(Col.TS, TimestampType)
-      .add(Col.REASON, StringType).add(Col.RAW, StringType).add(Col.SOURCE, StringType);
+      .add(Col.REASON, StringType).add(Col.RAW, StringType).add(Col.SOURCE, StringType)
+      .add(Col.REQUEST_ID, StringType);
 
   /** The Spark schema of a warehouse table. */
   public static StructType of(TableDef table) {

@@ -78,20 +78,23 @@ final class BatchWriter {
       // a batch takes as long as its slowest commit instead of the sum of all three.
       List<Callable<Void>> writes = new ArrayList<>();
       if (kinds.getOrDefault(StreamRecord.EVENT, 0L) > 0) {
-        writes.add(timed(millis, "events", () -> append(Tables.EVENTS, events(records, now), appId, batchId)));
+        writes.add(timed(millis, "events", () -> append(warehouse, Tables.EVENTS, events(records, now), appId,
+            batchId)));
       }
       if (kinds.getOrDefault(StreamRecord.QUARANTINE, 0L) > 0) {
-        writes.add(timed(millis, "quarantine", () -> append(Tables.EVENTS_QUARANTINE, rejected(records, now), appId,
-            batchId)));
+        writes.add(timed(millis, "quarantine", () -> append(warehouse, Tables.EVENTS_QUARANTINE,
+            rejected(records, now), appId, batchId)));
       }
       if (m.isPresent() && kinds.getOrDefault(StreamRecord.USER, 0L) > 0) {
         Dataset<Row> vectors = records.filter(col("kind").equalTo(StreamRecord.USER))
             .mapPartitions(foldIn(m.get().foldIn(), m.get().version(), batchId, now),
                 Encoders.row(Schemas.of(Tables.USER_VECTORS_RT)));
-        writes.add(timed(millis, "vectors", () -> append(Tables.USER_VECTORS_RT, vectors, appId, batchId)));
+        writes.add(timed(millis, "vectors", () -> append(warehouse, Tables.USER_VECTORS_RT, vectors, appId,
+            batchId)));
       }
       if (kinds.getOrDefault(StreamRecord.ERASURE, 0L) > 0) {
-        writes.add(timed(millis, "erasures", () -> append(Tables.ERASURES, erasures(records, now), appId, batchId)));
+        writes.add(timed(millis, "erasures", () -> append(warehouse, Tables.ERASURES, erasures(records, now), appId,
+            batchId)));
       }
       runAll(writes);
       Counts c = new Counts(kinds.getOrDefault(StreamRecord.EVENT, 0L),
@@ -108,7 +111,7 @@ final class BatchWriter {
     return records.filter(col("kind").equalTo(StreamRecord.EVENT)).select(
         col("eventId").as(Col.EVENT_ID), col("userId").as(Col.USER_ID), col("itemId").as(Col.ITEM_ID),
         col("eventType").as(Col.EVENT_TYPE), col("value").as(Col.VALUE), col("ts").as(Col.TS),
-        lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE));
+        lit(now).as(Col.INGESTED_AT), to_date(lit(now)).as(Col.INGEST_DATE), col("requestId").as(Col.REQUEST_ID));
   }
 
   private static Dataset<Row> erasures(Dataset<StreamRecord> records, Timestamp now) {
@@ -152,7 +155,7 @@ final class BatchWriter {
   }
 
   /** Appends idempotently: Delta skips a (txnAppId, txnVersion) it has committed, as after a crash. */
-  private void append(TableDef table, Dataset<Row> rows, String appId, long batchId) {
+  static void append(Warehouse warehouse, TableDef table, Dataset<Row> rows, String appId, long batchId) {
     Warehouse.conform(table, rows).write().format("delta").mode("append")
         .partitionBy(table.partitionBy().toArray(String[]::new))
         .option("txnAppId", appId).option("txnVersion", batchId)

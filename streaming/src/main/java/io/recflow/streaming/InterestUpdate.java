@@ -42,6 +42,7 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
   private static final int REASON = Schemas.VALIDATED_EVENT.fieldIndex(Col.REASON);
   private static final int RAW = Schemas.VALIDATED_EVENT.fieldIndex(Col.RAW);
   private static final int SOURCE = Schemas.VALIDATED_EVENT.fieldIndex(Col.SOURCE);
+  private static final int REQUEST_ID = Schemas.VALIDATED_EVENT.fieldIndex(Col.REQUEST_ID);
 
   private final InterestWeighting weighting;
   private final long dedupWindowMillis;
@@ -110,7 +111,8 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
   private static Event event(Row r) {
     Double value = r.isNullAt(VALUE) ? null : r.getDouble(VALUE);
     return new Event(r.getString(EVENT_ID), r.getString(USER_ID), r.getString(ITEM_ID),
-        EventType.parse(r.getString(EVENT_TYPE)).orElseThrow(), value, r.getTimestamp(TS).getTime());
+        EventType.parse(r.getString(EVENT_TYPE)).orElseThrow(), value, r.getTimestamp(TS).getTime(),
+        r.getString(REQUEST_ID));
   }
 
   private static StreamRecord erasure(Row r) {
@@ -139,6 +141,7 @@ final class InterestUpdate implements FlatMapGroupsWithStateFunction<String, Row
     out.setEventType(e.type().wireName());
     out.setValue(e.value());
     out.setTs(new Timestamp(e.tsMillis()));
+    out.setRequestId(e.requestId());
     return out;
   }
 

@@ -47,7 +47,15 @@ final class LiveSource {
   }
 
   private static Dataset<Row> landing(SparkSession spark, StreamConfig c) {
-    mkdirs(spark, c.landingDir());
+    return files(spark, c.landingDir(), c);
+  }
+
+  /**
+   * The lines of the JSON-lines files landing in {@code dir}, each with its file's path as
+   * "origin", read and cleaned up as the stream's settings say.
+   */
+  static Dataset<Row> files(SparkSession spark, String dir, StreamConfig c) {
+    mkdirs(spark, dir);
     var reader = spark.readStream().format("text")
         .option("maxFilesPerTrigger", c.maxFilesPerTrigger())
         // Spark removes a file only once the batch that read it is committed, so an event is
@@ -56,7 +64,7 @@ final class LiveSource {
     if (c.cleanSource().equals("archive")) {
       reader = reader.option("sourceArchiveDir", c.archiveDir());
     }
-    return reader.load(c.landingDir()).withColumn("origin", input_file_name());
+    return reader.load(dir).withColumn("origin", input_file_name());
   }
 
   /** The file source refuses a directory that does not exist; an empty one is a normal start. */

@@ -4,6 +4,7 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.Launcher;
 import io.recflow.spark.SparkSessions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/recflow stream}: runs the streaming job until stopped (Ctrl-C or SIGTERM stop it
- * cleanly; SIGKILL is safe too, the next start resumes from the checkpoint).
+ * cleanly; SIGKILL is safe too, the next start resumes from the checkpoint): the event query
+ * ({@link StreamJob}) and the exposure query ({@link ExposureStream}), each with its checkpoint.
  */
 @Command(name = "recflow stream", mixinStandardHelpOptions = true, version = "recflow 0.1.0",
     description = "Keep user vectors current from live events (Spark Structured Streaming).")
@@ -32,16 +34,31 @@ public final class StreamCommand implements Callable<Integer> {
     StreamConfig sc = StreamConfig.from(config);
     SparkSession spark = SparkSessions.getOrCreate(config);
     StreamingQuery query = StreamJob.start(spark, config, availableNow);
+    StreamingQuery exposures = ExposureStream.start(spark, config, availableNow);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        query.stop();
-      } catch (Exception e) {
-        // The JVM is going down; the checkpoint makes the next start resume where this one stopped.
+      for (StreamingQuery q : List.of(query, exposures)) {
+        try {
+          q.stop();
+        } catch (Exception e) {
+          // The JVM is going down; the checkpoint makes the next start resume where this one stopped.
+        }
       }
     }));
     System.out.println("recflow stream: reading " + (sc.fromKafka() ? "kafka topic " + sc.kafkaTopic()
-        + " and " : "") + sc.landingDir() + ", checkpoint " + sc.checkpointDir() + ", query id " + query.id());
-    query.awaitTermination();
+        + " and " : "") + sc.landingDir() + ", checkpoint " + sc.checkpointDir() + ", query id " + query.id()
+        + "; exposures from " + config.exposureDir() + ", checkpoint " + config.exposureCheckpointDir());
+    if (availableNow) {
+      query.awaitTermination();
+      exposures.awaitTermination();
+    } else {
+      // Either query ending (a failure throws here) ends the job, rather than leaving half of it running.
+      try {
+        spark.streams().awaitAnyTermination();
+      } finally {
+        query.stop();
+        exposures.stop();
+      }
+    }
     return 0;
   }
 

@@ -35,6 +35,7 @@ public final class StreamRecord implements Serializable {
   private String[] items;
   private double[] confidences;
   private String requestedBy;
+  private String requestId;
 
   static StreamRecord of(String kind) {
     StreamRecord r = new StreamRecord();
@@ -147,5 +148,14 @@ public final class StreamRecord implements Serializable {
 
   public void setRequestedBy(String requestedBy) {
     this.requestedBy = requestedBy;
+  }
+
+  /** The request id of the recommendation list an event came from, or null. */
+  public String getRequestId() {
+    return requestId;
+  }
+
+  public void setRequestId(String requestId) {
+    this.requestId = requestId;
   }
 }

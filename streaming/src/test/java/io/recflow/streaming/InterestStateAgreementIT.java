@@ -50,7 +50,7 @@ class InterestStateAgreementIT {
     List<Row> rows = new ArrayList<>();
     for (Event e : history) {
       rows.add(RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
-          new Timestamp(e.tsMillis()), new Timestamp(T0), new Date(T0)));
+          new Timestamp(e.tsMillis()), new Timestamp(T0), new Date(T0), null));
     }
     w.append(Tables.EVENTS, SparkFixture.spark().createDataFrame(rows, Schemas.of(Tables.EVENTS)));
 
@@ -77,7 +77,7 @@ class InterestStateAgreementIT {
       List<Row> batch = new ArrayList<>();
       for (Event e : events) {
         batch.add(RowFactory.create(e.eventId(), e.userId(), e.itemId(), e.type().wireName(), e.value(),
-            new Timestamp(e.tsMillis()), null, "{}", "test"));
+            new Timestamp(e.tsMillis()), null, "{}", "test", null));
       }
       Collections.shuffle(batch, new Random(SparkFixture.SEED));
       Iterator<StreamRecord> out = update.call(u, batch.iterator(), TestGroupState.create(Optional.<byte[]>empty(),
