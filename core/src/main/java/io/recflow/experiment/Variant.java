@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param name letters, digits, '-' and '_', unique within its experiment
  * @param share a positive weight; the experiment's users split in proportion to the shares
- * @param model "served" (the two-stage ranking) or "sequence" (the sequence model alone)
+ * @param model "served" (the two-stage ranking), or one source alone in its own order: "sequence"
+ *     (the sequence model), "als" (ALS retrieval) or "popular" (popularity)
  * @param ranker "trained" (the version's learned ranker) or "als-order" (the first stage's order)
  * @param exploration the share of positions given to new items, 0 to 0.5
  * @param diversity MMR diversity, 0 to 1
@@ -18,7 +19,7 @@ import java.util.List;
 public record Variant(String name, double share, String model, String ranker, Double exploration,
                       Double diversity) {
   /** Values of {@link #model()}. */
-  public static final List<String> MODELS = List.of("served", "sequence");
+  public static final List<String> MODELS = List.of("served", "sequence", "als", "popular");
   /** Values of {@link #ranker()}. */
   public static final List<String> RANKERS = List.of("trained", "als-order");
 

@@ -94,13 +94,15 @@ record QueryParams(int maxK, int maxOffset, int maxDiverse, int maxExplained) {
     if (v == null && variant != null) {
       v = variant.model();
     }
-    if (v == null || v.equals("served")) {
+    if (v == null) {
       return Recommendations.Model.SERVED;
     }
-    if (v.equals("sequence")) {
-      return Recommendations.Model.SEQUENCE;
+    for (Recommendations.Model m : Recommendations.Model.values()) {
+      if (m.wireName().equals(v)) {
+        return m;
+      }
     }
-    throw new BadRequestResponse("model must be served or sequence, got '" + v + "'");
+    throw new BadRequestResponse("model must be served, sequence, als or popular, got '" + v + "'");
   }
 
   private static int integer(Context ctx, String name, int def, int min, int max) {

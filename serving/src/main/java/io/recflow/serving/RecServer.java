@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -132,10 +131,11 @@ public final class RecServer {
    * scope always; k at most serve.maxExplainedItems: adds "reasons", each source with its evidence,
    * and "because", the history items that contributed most to the ALS score), recent (comma-separated item ids, newest first: items the user acted on that the
    * server may not know of yet, such as a cold-start user's), model (served, the default: the
-   * two-stage ranking; sequence: the sequence model alone, for comparisons and experiments, 503 when
-   * the served version has none). Each item names its "sources"; explored items say so. The
-   * answer's "strategy" says where the user's vector came from (live, als, fold-in, recent or
-   * popular), "ranker" whether a trained ranker, the ALS order or the sequence model ranked it;
+   * two-stage ranking; or one source alone in its own order, for comparisons and experiments:
+   * sequence, 503 when the served version has none; als; popular). Each item names its "sources";
+   * explored items say so. The answer's "strategy" says where the user's vector came from (live,
+   * als, fold-in, recent or popular), "ranker" whether a trained ranker, the ALS order or a single
+   * model's score ordered it;
    * "requestId" identifies the list once its exposure is durable (events may carry it back), and
    * "experiment" and "variant" say which arm of the experiments (experiments.file) served it, whose
    * settings fill in the parameters the request leaves unset. 400
@@ -177,7 +177,7 @@ public final class RecServer {
     }
     String requestId = UUID.randomUUID().toString();
     Exposure exposure = new Exposure(requestId, userId, now, assignment.experiment(), assignment.variantName(),
-        a.modelVersion(), r.model().name().toLowerCase(Locale.ROOT), a.ranker(), a.shown());
+        a.modelVersion(), r.model().wireName(), a.ranker(), a.shown());
     Map<String, Object> body = new LinkedHashMap<>();
     try {
       intake.submit(exposure).get(EXPOSURE_WAIT_MILLIS, TimeUnit.MILLISECONDS);

@@ -13,7 +13,6 @@ import io.recflow.ranking.ItemSignals;
 import io.recflow.ranking.ListRules;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.RankingPipeline;
-import io.recflow.ranking.SequenceSource;
 import io.recflow.ranking.UserSignals;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -21,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -55,8 +55,14 @@ final class Recommendations {
    */
   record Answer(Map<String, Object> body, long modelVersion, String ranker, List<Exposure.Shown> shown) {}
 
-  /** Which ranking answers: the two-stage one, or the sequence model alone. */
-  enum Model { SERVED, SEQUENCE }
+  /** Which ranking answers: the two-stage one, or one source alone (the sequence model, ALS, popularity). */
+  enum Model { SERVED, SEQUENCE, ALS, POPULAR;
+
+    /** The name requests, variants and exposures use. */
+    String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   /** Where the user's vector came from. */
   enum Strategy { LIVE, ALS, FOLD_IN, RECENT, POPULAR }
@@ -121,17 +127,18 @@ final class Recommendations {
     }
     ListRules rules = new ListRules(r.excludeSeen(), excluded, allowed, r.diversity(), r.offset(), r.cursor().size(),
         r.k());
-    boolean alone = r.model() == Model.SEQUENCE;
-    if (alone && s.sequence() == null) {
+    ServedRanking.Single single = ranking.single(r.model());
+    boolean alone = single != null;
+    if (r.model() == Model.SEQUENCE && s.sequence() == null) {
       throw new ServiceUnavailableResponse("model=sequence: the served version has no sequence model to use ("
           + s.sequenceStatus() + "); ask without model for the two-stage ranking");
     }
-    RankingPipeline pipeline = alone ? ranking.sequenceOnly() : ranking.pipeline();
+    RankingPipeline pipeline = alone ? single.pipeline() : ranking.pipeline();
     Variant variant = r.assignment().variant();
     Exploration exploration = alone || Boolean.FALSE.equals(r.explore()) ? Exploration.OFF
         : variant != null && variant.exploration() != null ? ranking.exploration().withShare(variant.exploration())
         : ranking.exploration();
-    Ranker ranker = alone ? ranking.sequenceOrder()
+    Ranker ranker = alone ? single.order()
         : variant != null && "als-order".equals(variant.ranker()) ? Ranker.ALS_ORDER : s.ranker();
     List<Candidate> page = pipeline.rank(user, signals, ranker, exploration, rules);
     int firstPosition = r.cursor().size() + r.offset();
@@ -167,9 +174,10 @@ final class Recommendations {
       body.put("userId", r.userId());
     }
     body.put("modelVersion", s.version());
-    body.put("model", r.model().name().toLowerCase());
+    body.put("model", r.model().wireName());
     body.put("strategy", strategy.name().toLowerCase().replace('_', '-'));
-    String rankerName = alone ? SequenceSource.NAME : ranker.trained() ? "trained" : "als-order";
+    // A single source is ordered by its own score, which "ranker" names.
+    String rankerName = alone ? r.model().wireName() : ranker.trained() ? "trained" : "als-order";
     body.put("ranker", rankerName);
     body.put("items", out);
     body.put("nextOffset", r.offset() + out.size());

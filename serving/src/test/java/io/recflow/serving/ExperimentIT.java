@@ -157,6 +157,22 @@ class ExperimentIT {
   }
 
   @Test
+  void aSingleModelServesItsSourceAloneInItsOwnOrder() throws Exception {
+    for (String model : List.of("popular", "als")) {
+      JsonNode body = http.json("/v1/users/u7/recommendations?k=5&model=" + model);
+      assertEquals(model, body.path("model").asText());
+      assertEquals(model, body.path("ranker").asText());
+      double previous = Double.POSITIVE_INFINITY;
+      for (JsonNode item : body.path("items")) {
+        assertEquals(List.of(model), Http.JSON.convertValue(item.path("sources"), List.class), body.toString());
+        assertTrue(item.path("score").asDouble() <= previous, body.toString());
+        previous = item.path("score").asDouble();
+      }
+      assertEquals(5, body.path("items").size());
+    }
+  }
+
+  @Test
   void theListingShowsThePlanWithoutItsSalt() throws Exception {
     JsonNode body = http.json("/v1/experiments");
     assertEquals(0.2, body.path("holdout").asDouble());

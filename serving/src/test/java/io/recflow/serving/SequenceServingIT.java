@@ -125,7 +125,8 @@ class SequenceServingIT {
     assertTrue(Http.JSON.readTree(none.body()).get("error").asText().contains("recent is required"), none.body());
     HttpResponse<String> model = http.get("/v1/users/u1/recommendations?model=gpt");
     assertEquals(400, model.statusCode());
-    assertTrue(Http.JSON.readTree(model.body()).get("error").asText().contains("served or sequence"), model.body());
+    assertTrue(Http.JSON.readTree(model.body()).get("error").asText().contains("served, sequence, als or popular"),
+        model.body());
   }
 
   @Test
