@@ -38,3 +38,14 @@ load_tools() {
   fi
   mvn -B -q -DskipTests install >&2
 }
+
+# synthetic_snapshot DIR ITEMS USERS RANK: writes a synthetic model snapshot (SyntheticSnapshot)
+# under DIR/model-1 unless one is there, for the server benches.
+synthetic_snapshot() {
+  local cp
+  if [[ ! -d "$1/model-1" ]]; then
+    mkdir -p "$1"
+    cp="$(ls serving/target/recflow-serving-*-SNAPSHOT.jar):$(cat serving/target/classpath.txt)"
+    java -Xmx4g -cp "$cp" io.recflow.serving.SyntheticSnapshot "$1/model-1" "$2" "$3" "$4" >&2
+  fi
+}

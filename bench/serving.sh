@@ -16,11 +16,7 @@ PORT="${BENCH_PORT:-18080}"
 BENCH_DIR="${BENCH_DIR:-/tmp/recflow-bench}"
 SNAPSHOTS="$BENCH_DIR/serve-$ITEMS-$RANK"
 load_tools
-SERVING_CP="$(ls serving/target/recflow-serving-*-SNAPSHOT.jar):$(cat serving/target/classpath.txt)"
-if [[ ! -d "$SNAPSHOTS/model-1" ]]; then
-  mkdir -p "$SNAPSHOTS"
-  java -Xmx4g -cp "$SERVING_CP" io.recflow.serving.SyntheticSnapshot "$SNAPSHOTS/model-1" "$ITEMS" "$USERS" "$RANK" >&2
-fi
+synthetic_snapshot "$SNAPSHOTS" "$ITEMS" "$USERS" "$RANK"
 
 # The approximate index is kept beside the snapshot; without it the server builds it, and logs how long.
 rm -f "$SNAPSHOTS/model-1/ivf.bin"

@@ -21,6 +21,7 @@ import io.recflow.ingest.CatalogIngest;
 import io.recflow.ingest.Ingest;
 import io.recflow.ingest.IngestReport;
 import io.recflow.ingest.Input;
+import io.recflow.online.Attribution;
 import io.recflow.privacy.ErasureJob;
 import io.recflow.publish.Gate;
 import io.recflow.publish.ModelRegistry;
@@ -76,6 +77,8 @@ public final class NightlyJob {
     log.run("erase", () -> new ErasureJob(warehouse, config).run(List.of()), ErasureJob.Report::toString);
     IngestReport ingest = log.run("ingest", () -> new Ingest(warehouse, EventValidator.from(config)).run(input, now),
         IngestReport::toString);
+    // Each run rewrites the attribution of clicks and purchases to the lists shown (experiments).
+    log.run("attribute", () -> Attribution.run(warehouse, config, now), Attribution.Report::toString);
     CatalogIngest.Report catalog = log.run("catalog", () -> new CatalogIngest(warehouse).run(input, now),
         CatalogIngest.Report::toString);
     if (config.get(Settings.EMBEDDING_ENABLED)) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         + "recflow serve --help, and the server's API keys: recflow keys new --help",
     subcommands = {BatchCommand.class, IngestCommand.class, EvalCommand.class, TuneCommand.class,
         RecommendCommand.class, ModelsCommand.class, GenerateCommand.class, ConfigCommand.class,
-        ForgetCommand.class})
+        ForgetCommand.class, ExperimentsCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(Launcher.execute(new Main(), args));

@@ -9,6 +9,7 @@ import io.recflow.core.TableDef;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.core.Tables.Step;
+import io.recflow.experiment.Exposure;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
@@ -39,6 +40,13 @@ class ErasureJobIT {
     append(Tables.EVENTS, event("a", "gone", T - 5_000), event("b", "gone", T + 5_000), event("c", "kept", T - 5_000));
     append(Tables.MODELS, model(1, T - 60_000), model(2, T + 60_000));
     append(Tables.USER_FACTORS, factor(1, "gone"), factor(1, "kept"), factor(2, "gone"));
+    append(Tables.EXPOSURES, shown("r1", "gone", T - 5_000), shown("r2", "gone", T + 5_000), shown("r3", "kept", T));
+    Path exposures = Files.createDirectories(Path.of(config.exposureDir()));
+    Path unreadExposure = exposures.resolve((T - 1_000) + "-x.jsonl");
+    String goneShown = new Exposure("r4", "gone", T - 2_000, null, null, 1, "served", "trained",
+        List.of(new Exposure.Shown("i1", 0, List.of("als"), 1.0))).toJson();
+    String keptShown = goneShown.replace("\"gone\"", "\"kept\"");
+    Files.write(unreadExposure, List.of(goneShown, keptShown));
     Path landing = Files.createDirectories(Path.of(config.landingDir()));
     Path unread = landing.resolve((T - 1_000) + "-x.jsonl");
     String gone = "{\"event_id\":\"l1\",\"user_id\":\"gone\",\"item_id\":\"i1\",\"event_type\":\"view\",\"ts\":1}";
@@ -53,7 +61,10 @@ class ErasureJobIT {
         .collectAsList().stream().map(f -> f.getLong(0) + " " + f.getString(1)).toList(),
         "version 2 was trained after the request");
     assertEquals(List.of(kept), Files.readAllLines(unread));
-    assertEquals(Map.of(Tables.EVENTS.name(), 1L, Tables.USER_FACTORS.name(), 1L), Map.copyOf(r.rowsDeleted()));
+    assertEquals(List.of("r2", "r3"), ids(Tables.EXPOSURES, Col.REQUEST_ID), "list r2 was shown after the request");
+    assertEquals(List.of(keptShown), Files.readAllLines(unreadExposure));
+    assertEquals(Map.of(Tables.EVENTS.name(), 1L, Tables.USER_FACTORS.name(), 1L, Tables.EXPOSURES.name(), 1L),
+        Map.copyOf(r.rowsDeleted()));
     assertEquals(1, r.expired(), "with no retention the tombstone goes in the same run");
     assertEquals(0, warehouse.read(Tables.ERASURES).count());
     List<Row> audit = warehouse.read(Tables.ERASURE_AUDIT).orderBy(Col.STEP).collectAsList();
@@ -70,7 +81,14 @@ class ErasureJobIT {
   private static Row event(String id, String user, long ingestedAt) {
     Timestamp at = new Timestamp(ingestedAt);
     return RowFactory.create(id, user, "i1", "view", null, new Timestamp(T - 86_400_000L), at,
-        new Date(ingestedAt));
+        new Date(ingestedAt), null);
+  }
+
+  /** One item of list {@code request}, shown to {@code user} at {@code shownAt}. */
+  private static Row shown(String request, String user, long shownAt) {
+    Timestamp at = new Timestamp(shownAt);
+    return RowFactory.create(request, user, "i1", 0, new String[] {"als"}, 1.0, null, null, 1L, "served", "trained",
+        at, at, new Date(shownAt));
   }
 
   private static Row model(long version, long createdAt) {

@@ -227,6 +227,12 @@ public final class Settings {
       "The experiment plan (JSON: the global holdout, and each experiment's times, slice of users and variants) "
           + "that servers run and reports read; empty runs none. A server checks it at start-up and refuses to start, "
           + "listing every problem, if any part is wrong.");
+  public static final ConfigKey<Integer> EXPERIMENTS_ATTRIBUTION_MINUTES = ConfigKey.ofInt(
+      "experiments.attributionWindowMinutes", 60, 1, 10_080, "A click, cart or purchase without a request_id is "
+          + "attributed to the latest list that showed its item to its user at most this many minutes before it.");
+  public static final ConfigKey<Double> EXPERIMENTS_ALPHA = ConfigKey.ofDouble("experiments.alpha", 0.05, 0.001, 0.2,
+      "The experiment report's significance level: intervals are 1 - alpha (Bonferroni-corrected over the variants "
+          + "compared with the control), and a difference is declared only when its interval excludes zero.");
 
   // The recommendation server (bin/recflow serve).
   public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,
@@ -270,6 +276,12 @@ public final class Settings {
   public static final ConfigKey<Integer> SERVE_ANN_PROBES = ConfigKey.ofInt("serve.annProbes", 24, 1, 100_000,
       "Clusters of the approximate index scored per request (of about the square root of the catalog size); "
           + "more is slower and closer to exact.");
+  public static final ConfigKey<String> SERVE_EXPOSURES = ConfigKey.ofString("serve.exposures", "written",
+      "How a list's exposure (stream.exposureDir), which experiments and attribution need, is recorded before the "
+          + "list is answered with its requestId: written (in the operating system, forced to disk within a second: "
+          + "survives the server's crash; microseconds), durable (forced to disk first: survives the machine's crash; "
+          + "a data sync per request, more under load) or off (nothing recorded, no requestId).", "written", "durable",
+      "off");
   public static final ConfigKey<Integer> SERVE_MAX_EVENTS = ConfigKey.ofInt("serve.maxEventsPerRequest", 1000, 1,
       100_000, "Most events one POST /v1/events may carry.");
   /** All declared keys, in declaration order. */

@@ -48,13 +48,18 @@ final class EventIntake implements AutoCloseable {
   }
 
   private final LandingWriter writer;
-  private final LandingWriter exposures;
+  private final SegmentWriter exposures;
   private final EventValidator validator;
   private final int maxEvents;
 
-  EventIntake(Path landingDir, Path exposureDir, EventValidator validator, int maxEvents) {
+  /**
+   * With {@code exposureDir} null, no exposure is recorded (serve.exposures=off); with
+   * {@code syncExposures}, each is forced to disk before it is acknowledged (durable), else it is
+   * acknowledged once written and forced within a second (written).
+   */
+  EventIntake(Path landingDir, Path exposureDir, boolean syncExposures, EventValidator validator, int maxEvents) {
     this.writer = new LandingWriter(landingDir, "event");
-    this.exposures = new LandingWriter(exposureDir, "exposure");
+    this.exposures = exposureDir == null ? null : new SegmentWriter(exposureDir, "exposure", syncExposures);
     this.validator = validator;
     this.maxEvents = maxEvents;
   }
@@ -128,7 +133,12 @@ final class EventIntake implements AutoCloseable {
     return writer.submit(List.of(erasure.toJson()));
   }
 
-  /** Makes an exposure durable in the exposure landing directory. */
+  /** Whether exposures are recorded. */
+  boolean recordsExposures() {
+    return exposures != null;
+  }
+
+  /** Makes an exposure durable in the exposure landing directory; only when {@link #recordsExposures()}. */
   CompletableFuture<Void> submit(Exposure exposure) {
     return exposures.submit(List.of(exposure.toJson()));
   }
@@ -137,6 +147,8 @@ final class EventIntake implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     writer.close();
-    exposures.close();
+    if (exposures != null) {
+      exposures.close();
+    }
   }
 }

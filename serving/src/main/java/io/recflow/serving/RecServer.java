@@ -175,19 +175,23 @@ public final class RecServer {
     try (SnapshotHolder.Lease l = lease()) {
       a = Recommendations.answer(l, holder.ranking(), r);
     }
-    String requestId = UUID.randomUUID().toString();
-    Exposure exposure = new Exposure(requestId, userId, now, assignment.experiment(), assignment.variantName(),
-        a.modelVersion(), r.model().wireName(), a.ranker(), a.shown());
     Map<String, Object> body = new LinkedHashMap<>();
-    try {
-      intake.submit(exposure).get(EXPOSURE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-      body.put("requestId", requestId);
-      metrics.exposed(assignment);
-    } catch (TimeoutException | ExecutionException e) {
-      metrics.exposureLost();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      metrics.exposureLost();
+    if (intake.recordsExposures()) {
+      long start = System.nanoTime();
+      String requestId = UUID.randomUUID().toString();
+      Exposure exposure = new Exposure(requestId, userId, now, assignment.experiment(), assignment.variantName(),
+          a.modelVersion(), r.model().wireName(), a.ranker(), a.shown());
+      try {
+        intake.submit(exposure).get(EXPOSURE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        body.put("requestId", requestId);
+        metrics.exposed(assignment);
+      } catch (TimeoutException | ExecutionException e) {
+        metrics.exposureLost();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        metrics.exposureLost();
+      }
+      metrics.exposureRecorded(System.nanoTime() - start);
     }
     if (assignment.variantName() != null) {
       body.put("experiment", assignment.experiment());

@@ -89,7 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
           new ModelSnapshot.Search(config.get(Settings.SERVE_ANN_MIN_ITEMS), config.get(Settings.SERVE_ANN_PROBES)),
           ServedRanking.from(config), config.get(Settings.SERVE_RETRY_SECONDS) * 1000L);
       holder.openExisting();
-      EventIntake intake = new EventIntake(Path.of(config.landingDir()), Path.of(config.exposureDir()),
+      String exposures = config.get(Settings.SERVE_EXPOSURES);
+      EventIntake intake = new EventIntake(Path.of(config.landingDir()),
+          exposures.equals("off") ? null : Path.of(config.exposureDir()), exposures.equals("durable"),
           EventValidator.from(config), config.get(Settings.SERVE_MAX_EVENTS));
       StreamBacklog backlog = new StreamBacklog(Path.of(config.landingDir()), config.streamCheckpointDir(),
           Health.STALE_LIVE_MILLIS);

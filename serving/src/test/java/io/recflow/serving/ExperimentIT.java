@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.recflow.core.ConfigException;
+import io.recflow.core.EventValidator;
 import io.recflow.core.RecflowConfig;
 import io.recflow.experiment.Assignment;
 import io.recflow.experiment.ExperimentPlan;
@@ -203,6 +204,27 @@ class ExperimentIT {
   private static Optional<Double> metric(String scrape, String series) {
     return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length() + 1)));
+  }
+
+  @Test
+  void withExposuresOffListsCarryNoRequestIdAndNothingIsRecorded() throws Exception {
+    Path landing = Files.createTempDirectory("recflow-landing-");
+    Path snapshots = Files.createTempDirectory("recflow-snapshots-");
+    SyntheticSnapshot.write(snapshots.resolve("model-1"), 2_000, 300, 16, 42, 32);
+    try (SnapshotHolder h = new SnapshotHolder(snapshots, new DeltaReader(snapshots.resolve("none").toString()));
+         EventIntake intake = new EventIntake(landing, null, true, EventValidator.from(RecflowConfig.defaults()), 10)) {
+      assertEquals(1, h.openExisting());
+      var app = new RecServer(h, intake, plan, TestServer.backlog(landing), TestKeys.publicReads(), TestServer.WIDE,
+          20_000).app().start(0);
+      try {
+        JsonNode body = new Http(app.port()).json("/v1/users/" + userIn("order", "als") + "/recommendations?k=3");
+        assertFalse(body.has("requestId"), body.toString());
+        assertEquals("als", body.path("variant").asText(), "the variant still applies");
+        assertFalse(Files.exists(TestServer.exposures(landing)));
+      } finally {
+        app.stop();
+      }
+    }
   }
 
   @Test

@@ -38,7 +38,8 @@ record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javal
 
   /** An intake into {@code landing}, its exposures into {@link #exposures} of it. */
   static EventIntake intake(Path landing, int maxEvents) {
-    return new EventIntake(landing, exposures(landing), EventValidator.from(RecflowConfig.defaults()), maxEvents);
+    return new EventIntake(landing, exposures(landing), true, EventValidator.from(RecflowConfig.defaults()),
+        maxEvents);
   }
 
   /** Where an intake made by {@link #intake} records exposures: beside {@code landing}. */
@@ -46,7 +47,10 @@ record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javal
     return landing.resolveSibling(landing.getFileName() + "-exposures");
   }
 
-  /** The exposure landing directory's lines, oldest file first. */
+  /**
+   * The exposure landing directory's lines, oldest file first, the open segment's included: they
+   * are on disk, though the stream sees them only once the segment is rolled.
+   */
   java.util.List<String> exposureLines() throws Exception {
     Path dir = exposures(landing);
     if (!Files.exists(dir)) {
@@ -54,7 +58,7 @@ record TestServer(SnapshotHolder holder, Path landing, EventIntake intake, Javal
     }
     try (Stream<Path> files = Files.list(dir)) {
       java.util.List<String> lines = new java.util.ArrayList<>();
-      for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().endsWith(".tmp")).sorted().toList()) {
         lines.addAll(Files.readAllLines(f));
       }
       return lines;
