@@ -3,8 +3,7 @@
  * start-up ({@code ExperimentPlan}, {@code Experiment}, {@code Variant}), sticky assignment of users
  * to variants by a salted hash ({@code Assignment}), the exposure a server records for each list it
  * shows ({@code Exposure}), and the statistics the report draws its verdict from: per-user ratio
- * metrics with delta-method intervals, relative lift, the sample-ratio check and clipped,
- * self-normalised inverse propensity scoring ({@code RatioMetric}, {@code Lift},
- * {@code SampleRatio}, {@code Counterfactual}).
+ * metrics with delta-method intervals, relative lift, the sample-ratio check and the verdict
+ * ({@code RatioMetric}, {@code Lift}, {@code SampleRatio}, {@code Distributions}, {@code Analysis}).
  */
 package io.recflow.experiment;
