@@ -81,9 +81,7 @@ public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVari
           r.isNullAt(4) ? 0 : r.getLong(4), r.isNullAt(5) ? 0 : r.getLong(5)});
     }
     Map<String, Analysis.Totals> totals = new HashMap<>();
-    rows.forEach((variant, r) -> totals.put(variant, new Analysis.Totals(
-        r.stream().mapToDouble(x -> x[0]).toArray(), r.stream().mapToDouble(x -> x[1]).toArray(),
-        r.stream().mapToDouble(x -> x[2]).toArray())));
+    rows.forEach((variant, r) -> totals.put(variant, Analysis.Totals.of(r)));
     return new ExperimentReport(Analysis.of(experiment, totals, config.get(Settings.EXPERIMENTS_ALPHA)), several);
   }
 }

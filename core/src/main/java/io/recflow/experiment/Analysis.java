@@ -28,6 +28,12 @@ public final class Analysis {
       }
     }
 
+    /** Totals from one row per user: {lists, clicks, purchases}. */
+    public static Totals of(List<double[]> users) {
+      return new Totals(users.stream().mapToDouble(u -> u[0]).toArray(),
+          users.stream().mapToDouble(u -> u[1]).toArray(), users.stream().mapToDouble(u -> u[2]).toArray());
+    }
+
     public int users() {
       return lists.length;
     }

@@ -52,9 +52,7 @@ class AnalysisTest {
       rows.computeIfAbsent(a.variantName(), k -> new ArrayList<>()).add(new double[] {lists, clicks, purchases});
     }
     Map<String, Analysis.Totals> totals = new HashMap<>();
-    rows.forEach((variant, r) -> totals.put(variant, new Analysis.Totals(
-        r.stream().mapToDouble(x -> x[0]).toArray(), r.stream().mapToDouble(x -> x[1]).toArray(),
-        r.stream().mapToDouble(x -> x[2]).toArray())));
+    rows.forEach((variant, r) -> totals.put(variant, Analysis.Totals.of(r)));
     return Analysis.of(plan.experiment("e"), totals, 0.05);
   }
 
