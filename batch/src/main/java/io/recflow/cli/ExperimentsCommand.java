@@ -3,15 +3,19 @@ package io.recflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.recflow.core.RecflowConfig;
+import io.recflow.core.Settings;
 import io.recflow.experiment.Analysis;
+import io.recflow.experiment.Counterfactual;
 import io.recflow.experiment.Lift;
 import io.recflow.experiment.RatioMetric;
 import io.recflow.online.ExperimentReport;
+import io.recflow.online.Replay;
 import io.recflow.spark.ConfigOptions;
 import io.recflow.spark.Launcher;
 import io.recflow.spark.SparkSessions;
 import io.recflow.spark.Warehouse;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code recflow experiments report NAME [--json]}: an online experiment's figures and verdict,
- * from the exposures and events in the warehouse (docs/experiments.md says how to read it).
+ * {@code recflow experiments report NAME [--json] [--policy P]}: an online experiment's figures and
+ * verdict, from the exposures and events in the warehouse, and the replay of an alternative ranking
+ * on its randomised slots (docs/experiments.md says how to read them).
  */
 @Command(name = "experiments", description = "Online experiments: the report of one (docs/experiments.md).",
     subcommands = {ExperimentsCommand.Report.class})
@@ -41,9 +46,14 @@ final class ExperimentsCommand {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--policy", paramLabel = "P", description = "The alternative to replay on the randomised slots: "
+        + "ranker, ranker:VERSION or feature:NAME (default: experiments.counterfactual.policy).")
+    String policy;
+
     @Override
     public Integer call() throws Exception {
-      RecflowConfig config = options.load(Map.of());
+      RecflowConfig config = options.load(policy == null ? Map.of()
+          : Map.of(Settings.EXPERIMENTS_POLICY.name(), policy));
       Warehouse warehouse = Warehouse.of(SparkSessions.getOrCreate(config), config);
       ExperimentReport report = ExperimentReport.of(warehouse, config, name);
       PrintStream out = Launcher.dataOut();
@@ -78,6 +88,23 @@ final class ExperimentsCommand {
           r.arms().get(0).variant(), lift(c.clickThrough()), lift(c.conversion()));
     }
     out.println("verdict: " + r.verdict());
+    print(report.counterfactual(), 1 - confidence, out);
+  }
+
+  private static void print(Replay replay, double alpha, PrintStream out) {
+    Counterfactual.Result c = replay.result();
+    if (c == null) {
+      out.println("counterfactual " + replay.policy() + ": none, " + replay.note());
+      return;
+    }
+    out.printf(Locale.ROOT, "counterfactual on %d randomised slots (weights clipped at %.0f%s):%n", c.slots(), c.clip(),
+        replay.unreadable() > 0 ? ", " + replay.unreadable() + " more the policy cannot read" : "");
+    out.printf(Locale.ROOT, "  %-24s click-through %s%n", "as shown (at random)", rate(c.logged(), alpha));
+    for (Counterfactual.Estimate e : List.of(c.served(), c.alternative())) {
+      out.printf(Locale.ROOT, "  %-24s click-through %s on %d matching slots, worth %.0f%n", e.policy(),
+          rate(e.clickThrough(), alpha), e.matched(), e.effectiveSlots());
+    }
+    out.printf(Locale.ROOT, "  %s against served: %s%n", replay.policy(), lift(c.lift()));
   }
 
   private static String rate(RatioMetric m, double alpha) {

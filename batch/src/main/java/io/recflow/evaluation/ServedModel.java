@@ -64,7 +64,7 @@ public final class ServedModel {
           trained.beatsAlsOrder() ? "used" : "not used (it does not beat the ALS order)");
       // Gated as the nightly job gates it: a ranker that loses to the ALS order is not used.
       Ranker ranker = trained.beatsAlsOrder()
-          ? Ranker.trained(trained.model(), trained.features(), pipeline.features(),
+          ? Ranker.trained(trained.model(), trained.features(), pipeline.features().names(),
               trained.metrics().get(Ranker.PRIOR_CONTENT_WEIGHT)) : Ranker.ALS_ORDER;
       return new ServedModel(this, ranker, trained, model);
     }

@@ -17,6 +17,7 @@ import io.recflow.core.Tables.Col;
 import io.recflow.experiment.Analysis;
 import io.recflow.experiment.Experiment;
 import io.recflow.experiment.ExperimentPlan;
+import io.recflow.experiment.ReplayPolicy;
 import io.recflow.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,11 +31,14 @@ import org.apache.spark.sql.Row;
  * shown (exposures of the experiment within its times), and the clicks and purchases attributed to
  * them, attributed afresh from events and exposures so the report is as current as the tables. A
  * user seen in more than one variant (the plan was changed under them) is left out and counted.
+ * Beside the verdict, the configured alternative ranking is replayed on the experiment's
+ * randomised slots ({@link Replay}).
  *
  * @param analysis the figures and the verdict
  * @param usersInSeveralVariants users left out because they were served by more than one variant
+ * @param counterfactual the alternative's estimated click-through against the served ranker's
  */
-public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVariants) {
+public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVariants, Replay counterfactual) {
 
   /** The report on experiment {@code name} of the plan in {@code experiments.file}. */
   public static ExperimentReport of(Warehouse warehouse, RecflowConfig config, String name) {
@@ -47,7 +51,9 @@ public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVari
           + ". Name one of them, or point experiments.file at the plan the servers ran.");
     }
     if (!warehouse.exists(Tables.EXPOSURES)) {
-      return new ExperimentReport(Analysis.of(experiment, Map.of(), config.get(Settings.EXPERIMENTS_ALPHA)), 0);
+      return new ExperimentReport(Analysis.of(experiment, Map.of(), config.get(Settings.EXPERIMENTS_ALPHA)), 0,
+          new Replay(ReplayPolicy.parse(config.get(Settings.EXPERIMENTS_POLICY)).toString(), null, 0,
+              "no exposures in the warehouse yet"));
     }
     Dataset<Row> exposures = warehouse.read(Tables.EXPOSURES).filter(col(Col.EXPERIMENT).equalTo(name)
         .and(col(Col.USER_ID).isNotNull()).and(col(Col.TS).geq(lit(java.sql.Timestamp.from(experiment.start())))));
@@ -82,6 +88,7 @@ public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVari
     }
     Map<String, Analysis.Totals> totals = new HashMap<>();
     rows.forEach((variant, r) -> totals.put(variant, Analysis.Totals.of(r)));
-    return new ExperimentReport(Analysis.of(experiment, totals, config.get(Settings.EXPERIMENTS_ALPHA)), several);
+    return new ExperimentReport(Analysis.of(experiment, totals, config.get(Settings.EXPERIMENTS_ALPHA)), several,
+        Replay.of(warehouse, config, exposures, events));
   }
 }

@@ -139,7 +139,7 @@ class NightlyJobIT {
     assertTrue(metrics.get("lists") >= RankerTrainer.MIN_LISTS, metrics.toString());
     // The stored model is what the server scores: it parses and reads exactly these features.
     Ranker parsed = Ranker.trained(ranker.getString(ranker.fieldIndex(Col.MODEL_JSON)).getBytes(
-        java.nio.charset.StandardCharsets.UTF_8), features, expected, metrics.get(Ranker.PRIOR_CONTENT_WEIGHT));
+        java.nio.charset.StandardCharsets.UTF_8), features, expected.names(), metrics.get(Ranker.PRIOR_CONTENT_WEIGHT));
     assertEquals(config.get(Settings.HYBRID_WEIGHT), metrics.get(Ranker.PRIOR_CONTENT_WEIGHT));
     assertTrue(parsed.trained());
     for (String protocol : List.of("stratified", "chronological")) {

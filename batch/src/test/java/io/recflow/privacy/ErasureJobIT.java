@@ -44,7 +44,7 @@ class ErasureJobIT {
     Path exposures = Files.createDirectories(Path.of(config.exposureDir()));
     Path unreadExposure = exposures.resolve((T - 1_000) + "-x.jsonl");
     String goneShown = new Exposure("r4", "gone", T - 2_000, null, null, 1, "served", "trained",
-        List.of(new Exposure.Shown("i1", 0, List.of("als"), 1.0))).toJson();
+        List.of(new Exposure.Shown("i1", 0, List.of("als")))).toJson();
     String keptShown = goneShown.replace("\"gone\"", "\"kept\"");
     Files.write(unreadExposure, List.of(goneShown, keptShown));
     Path landing = Files.createDirectories(Path.of(config.landingDir()));

@@ -9,6 +9,8 @@ public enum ColumnType {
   DATE("date"),
   /** Vectors: factors and embeddings; no element is null. */
   FLOAT_ARRAY("array<float>"),
+  /** Rows of vectors: a randomised slot's candidates' features; NaN for a missing one, never null. */
+  FLOAT_MATRIX("array<array<float>>"),
   STRING_ARRAY("array<string>"),
   STRING_MAP("map<string,string>"),
   LONG_MAP("map<string,long>"),

@@ -112,6 +112,13 @@ public final class Settings {
       0.5, "Share of list positions (every 1/share-th) given to the best fresh item by upper confidence; 0 is off.");
   public static final ConfigKey<Double> EXPLORATION_BONUS = ConfigKey.ofDouble("ranking.exploration.bonus", 0.25, 0,
       100, "Optimism of exploration for an item never shown or used; shrinks as 1/sqrt(1 + exposures + interactions).");
+  public static final ConfigKey<Double> RANDOMISE_SHARE = ConfigKey.ofDouble("ranking.randomise.share", 0, 0, 1,
+      "Share of served lists in which one slot takes an item drawn at random among the ranking.randomise.pool best "
+          + "ranked there, its probability logged: what lets an experiment report judge another ranker on past "
+          + "traffic. 0 (the default) is off; 0.05 to 0.2 is typical.");
+  public static final ConfigKey<Integer> RANDOMISE_POOL = ConfigKey.ofInt("ranking.randomise.pool", 3, 2, 20,
+      "How many of the best ranked items a randomised slot draws from: more judges rankers further from the "
+          + "served one, at a higher cost to the list.");
   public static final ConfigKey<String> RANKER_OBJECTIVE = ConfigKey.ofString("ranker.objective", "rank:ndcg",
       "What the ranker's trees minimise: rank:ndcg (LambdaMART, listwise) or binary:logistic (pointwise).",
       "rank:ndcg", "binary:logistic");
@@ -233,6 +240,14 @@ public final class Settings {
   public static final ConfigKey<Double> EXPERIMENTS_ALPHA = ConfigKey.ofDouble("experiments.alpha", 0.05, 0.001, 0.2,
       "The experiment report's significance level: intervals are 1 - alpha (Bonferroni-corrected over the variants "
           + "compared with the control), and a difference is declared only when its interval excludes zero.");
+  public static final ConfigKey<String> EXPERIMENTS_POLICY = ConfigKey.ofChecked("experiments.counterfactual.policy",
+      "ranker, ranker:VERSION or feature:NAME; empty means ranker", io.recflow.experiment.ReplayPolicy::parse,
+      "The alternative the experiment report replays on the randomised slots (ranking.randomise.*): the newest "
+          + "trained ranker in the warehouse (ranker, the default), one model version's (ranker:VERSION), or one "
+          + "ranking feature alone (feature:NAME, e.g. feature:popularity).");
+  public static final ConfigKey<Double> EXPERIMENTS_CLIP = ConfigKey.ofDouble("experiments.counterfactual.clip", 20,
+      1, 1e6, "The largest weight (1 / propensity) one randomised slot gets in the counterfactual estimate: lower "
+          + "trades a little bias for less variance.");
 
   // The recommendation server (bin/recflow serve).
   public static final ConfigKey<Integer> SERVE_PORT = ConfigKey.ofInt("serve.port", 8080, 0, 65_535,

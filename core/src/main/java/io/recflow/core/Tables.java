@@ -7,6 +7,7 @@ import static io.recflow.core.ColumnType.DATE;
 import static io.recflow.core.ColumnType.DOUBLE;
 import static io.recflow.core.ColumnType.DOUBLE_MAP;
 import static io.recflow.core.ColumnType.FLOAT_ARRAY;
+import static io.recflow.core.ColumnType.FLOAT_MATRIX;
 import static io.recflow.core.ColumnType.INT;
 import static io.recflow.core.ColumnType.LONG;
 import static io.recflow.core.ColumnType.LONG_MAP;
@@ -184,12 +185,16 @@ public final class Tables {
   public static final TableDef EXPOSURES = new TableDef("exposures",
       "one item of one recommendation list a server answered (request_id), at its 0-based position, with the sources "
           + "that found it, the probability the serving policy gave it that slot, and the experiment arm that served it; "
-          + "user_id is null for an anonymous session",
+          + "user_id is null for an anonymous session. Where a random draw chose the item (propensity below 1), "
+          + "pool_items are the candidates drawn among, best ranked first, pool_features their ranking features, "
+          + "and features the features' names",
       List.of(required(Col.REQUEST_ID, STRING), optional(Col.USER_ID, STRING).holding(Privacy.USER_ID),
           required(Col.ITEM_ID, STRING), required(Col.POSITION, INT), optional(Col.SOURCES, STRING_ARRAY),
           required(Col.PROPENSITY, DOUBLE), optional(Col.EXPERIMENT, STRING), optional(Col.VARIANT, STRING),
           required(Col.MODEL_VERSION, LONG), optional(Col.MODEL, STRING), optional(Col.RANKER, STRING),
-          required(Col.TS, TIMESTAMP), required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE)),
+          required(Col.TS, TIMESTAMP), required(Col.INGESTED_AT, TIMESTAMP), required(Col.INGEST_DATE, DATE),
+          optional(Col.POOL_ITEMS, STRING_ARRAY), optional(Col.POOL_FEATURES, FLOAT_MATRIX),
+          optional(Col.FEATURES, STRING_ARRAY)),
       List.of(Col.INGEST_DATE), List.of(Col.REQUEST_ID, Col.POSITION));
 
   /** Clicks, carts and purchases tied to the list they came from; rebuilt by each nightly run. */
@@ -227,6 +232,8 @@ public final class Tables {
     public static final String POSITION = "position";
     public static final String SOURCES = "sources";
     public static final String PROPENSITY = "propensity";
+    public static final String POOL_ITEMS = "pool_items";
+    public static final String POOL_FEATURES = "pool_features";
     public static final String EXPERIMENT = "experiment";
     public static final String VARIANT = "variant";
     public static final String RANKER = "ranker";

@@ -24,9 +24,11 @@ import java.util.Optional;
  * @param model served or sequence
  * @param ranker how the list was ordered: trained, als-order or sequence
  * @param items what was shown, in order
+ * @param features the names of the ranking features a randomised slot's pool carries; empty when no
+ *     slot was randomised
  */
 public record Exposure(String requestId, String userId, long tsMillis, String experiment, String variant,
-                       long modelVersion, String model, String ranker, List<Shown> items) {
+                       long modelVersion, String model, String ranker, List<Shown> items, List<String> features) {
   /** The line's marker field, which no event has. */
   public static final String FIELD = "exposure";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +41,37 @@ public record Exposure(String requestId, String userId, long tsMillis, String ex
    * @param sources the candidate sources that retrieved it
    * @param propensity the probability that the serving policy put it in this slot: 1 for a
    *     deterministic choice, below 1 where a random draw chose it
+   * @param pool where a random draw chose it, the candidates drawn among, best ranked first
    */
-  public record Shown(String itemId, int position, List<String> sources, double propensity) {
+  public record Shown(String itemId, int position, List<String> sources, double propensity, List<Drawn> pool) {
     public Shown {
       sources = List.copyOf(sources);
+      pool = List.copyOf(pool);
+    }
+
+    /** An item the ranker put in its slot (propensity 1, no draw). */
+    public Shown(String itemId, int position, List<String> sources) {
+      this(itemId, position, sources, 1, List.of());
     }
   }
 
+  /**
+   * One candidate of a randomised slot's pool.
+   *
+   * @param itemId the item
+   * @param features its ranking features in that list, in the order {@link #features} names
+   */
+  public record Drawn(String itemId, float[] features) {}
+
   public Exposure {
     items = List.copyOf(items);
+    features = List.copyOf(features);
+  }
+
+  /** An exposure without randomised slots. */
+  public Exposure(String requestId, String userId, long tsMillis, String experiment, String variant,
+                  long modelVersion, String model, String ranker, List<Shown> items) {
+    this(requestId, userId, tsMillis, experiment, variant, modelVersion, model, ranker, items, List.of());
   }
 
   /** The exposure as one JSON line. */
@@ -69,6 +93,24 @@ public record Exposure(String requestId, String userId, long tsMillis, String ex
       ArrayNode src = i.putArray("sources");
       s.sources().forEach(src::add);
       i.put("propensity", s.propensity());
+      if (!s.pool().isEmpty()) {
+        ArrayNode pool = i.putArray("pool");
+        for (Drawn d : s.pool()) {
+          ObjectNode p = pool.addObject();
+          p.put("item_id", d.itemId());
+          ArrayNode f = p.putArray("features");
+          for (float v : d.features()) {
+            if (Float.isNaN(v)) {
+              f.addNull(); // JSON has no NaN: a missing feature
+            } else {
+              f.add(v);
+            }
+          }
+        }
+      }
+    }
+    if (!features.isEmpty()) {
+      features.forEach(o.putArray("features")::add);
     }
     return o.toString();
   }
@@ -88,12 +130,23 @@ public record Exposure(String requestId, String userId, long tsMillis, String ex
     for (JsonNode i : o.path("items")) {
       List<String> sources = new ArrayList<>();
       i.path("sources").forEach(s -> sources.add(s.asText()));
+      List<Drawn> pool = new ArrayList<>();
+      for (JsonNode d : i.path("pool")) {
+        JsonNode f = d.path("features");
+        float[] values = new float[f.size()];
+        for (int k = 0; k < values.length; k++) {
+          values[k] = f.get(k).isNull() ? Float.NaN : (float) f.get(k).asDouble();
+        }
+        pool.add(new Drawn(d.path("item_id").asText(), values));
+      }
       items.add(new Shown(i.path("item_id").asText(), i.path("position").asInt(), sources,
-          i.path("propensity").asDouble(1)));
+          i.path("propensity").asDouble(1), pool));
     }
+    List<String> features = new ArrayList<>();
+    o.path("features").forEach(f -> features.add(f.asText()));
     return Optional.of(new Exposure(o.get(FIELD).asText(), textOrNull(o, "user_id"),
         Instant.parse(o.path("ts").asText()).toEpochMilli(), textOrNull(o, "experiment"), textOrNull(o, "variant"),
-        o.path("model_version").asLong(), textOrNull(o, "model"), textOrNull(o, "ranker"), items));
+        o.path("model_version").asLong(), textOrNull(o, "model"), textOrNull(o, "ranker"), items, features));
   }
 
   private static String textOrNull(JsonNode o, String field) {

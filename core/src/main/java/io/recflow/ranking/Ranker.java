@@ -33,28 +33,28 @@ public final class Ranker {
   }
 
   /**
-   * Orders by one feature of {@code features} alone, highest first, a missing value last: one
+   * Orders by one of the features {@code names} alone, highest first, a missing value last: one
    * signal served on its own, for comparisons and experiments (e.g. {@code sequence:score}).
    */
-  public static Ranker byFeature(String name, Features features) {
-    int index = features.names().indexOf(name);
+  public static Ranker byFeature(String name, List<String> names) {
+    int index = names.indexOf(name);
     if (index < 0) {
-      throw new IllegalArgumentException("no feature " + name + " among " + features.names());
+      throw new IllegalArgumentException("no feature " + name + " among " + names);
     }
     return new Ranker(null, List.of(), 0, index);
   }
 
   /**
-   * A trained ranker for the pipeline's features.
+   * A trained ranker for the features {@code names} (a pipeline's, or those an exposure logged).
    *
    * @param contentWeight the prior's content weight the model was trained with, in [0, 1]
-   * @throws IllegalArgumentException when the model was trained on other features than {@code features}
-   *     names, or does not parse
+   * @throws IllegalArgumentException when the model was trained on other features than {@code names},
+   *     or does not parse
    */
-  public static Ranker trained(byte[] modelJson, List<String> trainedOn, Features features, double contentWeight) {
-    if (!trainedOn.equals(features.names())) {
+  public static Ranker trained(byte[] modelJson, List<String> trainedOn, List<String> names, double contentWeight) {
+    if (!trainedOn.equals(names)) {
       throw new IllegalArgumentException("the ranker was trained on features " + trainedOn + " but this pipeline "
-          + "computes " + features.names() + ". A ranker only scores the features it was trained on; train it "
+          + "computes " + names + ". A ranker only scores the features it was trained on; train it "
           + "again (the nightly job does) with the same candidate sources.");
     }
     if (!(contentWeight >= 0 && contentWeight <= 1)) {

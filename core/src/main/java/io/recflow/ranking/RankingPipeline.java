@@ -98,6 +98,7 @@ public final class RankingPipeline {
     List<Candidate> candidates = retrieve(user, items, Math.max(perSource, rules.needed()), rules.skip(user, items));
     float[][] rows = features.forUser(user, items).of(candidates);
     for (int i = 0; i < rows.length; i++) {
+      candidates.get(i).features(rows[i]);
       candidates.get(i).score(ranker.score(rows[i]));
     }
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.score()).thenComparingInt(Candidate::row));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,7 @@ class NotebooksIT {
   private static Path root;
   private static Path warehouse;
   private static Map<String, String> env;
+  private static Path plan;
 
   @BeforeAll
   static void warehouseAndKernel() throws Exception {
@@ -37,10 +39,20 @@ class NotebooksIT {
     warehouse = root.resolve("warehouse");
     Path data = root.resolve("data");
     recflow("generate", "--users", "150", "--items", "400", "--events", "6000", "--out", data.toString());
+    plan = root.resolve("experiments.json");
     for (String rank : List.of("8", "16")) {
       recflow("batch", "--input", data.toString(), "--format", "csv", "--conf", "../conf/local.properties",
           "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]", "--set", "als.rank=" + rank,
           "--set", "eval.protocols=stratified,chronological,cold-items", "--set", "eval.coldSplits=1");
+      if (rank.equals("8")) {
+        // Between the nights, an experiment's traffic goes through the stream; the second night attributes it.
+        Path exposures = root.resolve("landing-exposures");
+        Path events = root.resolve("landing");
+        ExperimentTraffic.write(plan, exposures, events, 150, 400, Instant.now());
+        recflowMain("io.recflow.streaming.StreamCommand", "--available-now", "--conf", "../conf/local.properties",
+            "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]",
+            "--set", "stream.landingDir=" + events, "--set", "stream.exposureDir=" + exposures);
+      }
     }
     env = Map.of("JUPYTER_DATA_DIR", root.resolve("jupyter").toString(), "RECFLOW_WAREHOUSE", warehouse.toString());
     String installed = run(env, 5, "./install-kernel.sh");
@@ -52,7 +64,8 @@ class NotebooksIT {
     Path out = Path.of("target/executed").toAbsolutePath();
     String log = run(env, 20, "./execute.sh", "--out", out.toString());
     List<Path> notebooks = notebooks();
-    assertTrue(notebooks.size() >= 3, "data exploration, model quality and embeddings notebooks: " + notebooks);
+    assertTrue(notebooks.size() >= 4, "data exploration, experiments, model quality and embeddings notebooks: "
+        + notebooks);
 
     AnalystSession session = AnalystSession.open(warehouse.toString());
     String described = session.describe();
@@ -85,6 +98,18 @@ class NotebooksIT {
     assertFalse(cold.isEmpty(), "the synthetic shop has items nobody touched");
     String embeddings = text(JSON.readTree(out.resolve("item-embeddings.ipynb").toFile()));
     cold.forEach(title -> assertTrue(embeddings.contains(title), "cold item " + title + " is shown"));
+
+    // The experiments notebook's last cumulative point is the report's verdict on the same tables.
+    String report = recflow("experiments", "report", ExperimentTraffic.NAME, "--json", "--conf",
+        "../conf/local.properties", "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]",
+        "--set", "experiments.file=" + plan);
+    JsonNode lift = JSON.readTree(report.lines().filter(l -> l.startsWith("{\"analysis\"")).findFirst().orElseThrow())
+        .path("analysis").path("comparisons").get(0).path("clickThrough");
+    String experiments = text(JSON.readTree(out.resolve("experiments.ipynb").toFile()));
+    String last = String.format(java.util.Locale.ROOT, "treatment against control after %d days: click-through "
+        + "%+.1f%% [%+.1f%%, %+.1f%%]", ExperimentTraffic.DAYS, lift.path("value").asDouble() * 100,
+        lift.path("low").asDouble() * 100, lift.path("high").asDouble() * 100);
+    assertTrue(experiments.contains(last), "expected \"" + last + "\" in:\n" + experiments);
   }
 
   @Test
@@ -155,15 +180,20 @@ class NotebooksIT {
     return b.toString();
   }
 
-  /** Runs a recflow command in a JVM with the app module's classpath, as bin/recflow does; fails the test if it fails. */
-  private static void recflow(String... args) throws Exception {
+  /** Runs a recflow command in a JVM with the app module's classpath, as bin/recflow does; fails if it fails. */
+  private static String recflow(String... args) throws Exception {
+    return recflowMain("io.recflow.cli.Main", args);
+  }
+
+  /** Runs {@code main} as {@link #recflow} runs the batch launcher; returns its output. */
+  private static String recflowMain(String main, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dlog4j2.configurationFile=../conf/log4j2.properties"));
     cmd.addAll(Files.readAllLines(Path.of("../conf/jvm.flags")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
-    cmd.addAll(List.of("-cp", Files.readString(Path.of("../app/target/classpath.txt")).trim(), "io.recflow.cli.Main"));
+    cmd.addAll(List.of("-cp", Files.readString(Path.of("../app/target/classpath.txt")).trim(), main));
     cmd.addAll(Arrays.asList(args));
-    run(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 10, cmd.toArray(String[]::new));
+    return run(Map.of("SPARK_LOCAL_IP", "127.0.0.1"), 10, cmd.toArray(String[]::new));
   }
 
   /** Runs a command to completion; fails the test unless it exits with 0. Returns its output. */

@@ -54,6 +54,7 @@ final class KernelSchemas {
       case TIMESTAMP -> TimestampType.TIMESTAMP;
       case DATE -> DateType.DATE;
       case FLOAT_ARRAY -> new ArrayType(FloatType.FLOAT, true);
+      case FLOAT_MATRIX -> new ArrayType(new ArrayType(FloatType.FLOAT, true), true);
       case STRING_ARRAY -> new ArrayType(StringType.STRING, true);
       case STRING_MAP -> new MapType(StringType.STRING, StringType.STRING, true);
       case LONG_MAP -> new MapType(StringType.STRING, LongType.LONG, true);

@@ -128,7 +128,8 @@ public final class ModelSnapshot implements AutoCloseable {
       try {
         byte[] weight = db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_PRIOR_WEIGHT));
         r = Ranker.trained(model, SnapshotKeys.strings(db.get(SnapshotKeys.meta(SnapshotKeys.RANKER_FEATURES))),
-            ranking.pipeline().features(), weight == null ? 0 : Double.longBitsToDouble(SnapshotKeys.longs(weight)[0]));
+            ranking.pipeline().features().names(),
+            weight == null ? 0 : Double.longBitsToDouble(SnapshotKeys.longs(weight)[0]));
         status = "trained";
       } catch (IllegalArgumentException e) {
         status = "als-order: the ranker of model version " + version + " cannot be used: " + e.getMessage();

@@ -12,17 +12,13 @@ import io.recflow.core.ErasureRequest;
 import io.recflow.core.Event;
 import io.recflow.core.EventValidator;
 import io.recflow.experiment.Assignment;
-import io.recflow.experiment.Experiment;
 import io.recflow.experiment.ExperimentPlan;
-import io.recflow.experiment.Exposure;
-import io.recflow.experiment.Variant;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +31,6 @@ import org.rocksdb.RocksDBException;
  * an HTML page.
  */
 public final class RecServer {
-  /** How long a response waits for its exposure to be durable before it is sent without a request id. */
-  static final long EXPOSURE_WAIT_MILLIS = 2_000;
   private final SnapshotHolder holder;
   private final EventIntake intake;
   private final ExperimentPlan plan;
@@ -45,6 +39,7 @@ public final class RecServer {
   private final QueryParams params;
   private final int maxBodyBytes;
   private final ServerMetrics metrics;
+  private final ExposureRecorder exposures;
 
   RecServer(SnapshotHolder holder, EventIntake intake, ExperimentPlan plan, StreamBacklog backlog, Access access,
       QueryParams params, int maxBodyBytes) {
@@ -56,6 +51,7 @@ public final class RecServer {
     this.params = params;
     this.maxBodyBytes = maxBodyBytes;
     this.metrics = new ServerMetrics(holder);
+    this.exposures = new ExposureRecorder(intake, metrics);
   }
 
   /** The configured server, not started. */
@@ -127,10 +123,13 @@ public final class RecServer {
    * of the list, the same while the user's state is), excludeSeen (default true), exclude
    * (comma-separated item ids never to list), attribute (repeatable; items must carry every one),
    * diversity (0-1, MMR; default 0; offset + k at most serve.maxDiverseItems), explore (true/false;
-   * default as configured: a share of the slots goes to new items), explain (default false; read
-   * scope always; k at most serve.maxExplainedItems: adds "reasons", each source with its evidence,
-   * and "because", the history items that contributed most to the ALS score), recent (comma-separated item ids, newest first: items the user acted on that the
-   * server may not know of yet, such as a cold-start user's), model (served, the default: the
+   * default true: a share of the slots goes to new items, and in a share of lists one slot is drawn
+   * among the best few, so a page's order may differ between two asks, never its items; false gives
+   * the ranker's order alone), explain (default false; read scope always; k at most
+   * serve.maxExplainedItems: adds "reasons", each source with its evidence, and "because", the
+   * history items that contributed most to the ALS score), recent (comma-separated item ids,
+   * newest first: items the user acted on that the server may not know of yet, such as a
+   * cold-start user's), model (served, the default: the
    * two-stage ranking; or one source alone in its own order, for comparisons and experiments:
    * sequence, 503 when the served version has none; als; popular). Each item names its "sources";
    * explored items say so. The answer's "strategy" says where the user's vector came from (live,
@@ -176,23 +175,7 @@ public final class RecServer {
       a = Recommendations.answer(l, holder.ranking(), r);
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    if (intake.recordsExposures()) {
-      long start = System.nanoTime();
-      String requestId = UUID.randomUUID().toString();
-      Exposure exposure = new Exposure(requestId, userId, now, assignment.experiment(), assignment.variantName(),
-          a.modelVersion(), r.model().wireName(), a.ranker(), a.shown());
-      try {
-        intake.submit(exposure).get(EXPOSURE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        body.put("requestId", requestId);
-        metrics.exposed(assignment);
-      } catch (TimeoutException | ExecutionException e) {
-        metrics.exposureLost();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        metrics.exposureLost();
-      }
-      metrics.exposureRecorded(System.nanoTime() - start);
-    }
+    exposures.record(userId, now, assignment, r.model().wireName(), a).ifPresent(id -> body.put("requestId", id));
     if (assignment.variantName() != null) {
       body.put("experiment", assignment.experiment());
       body.put("variant", assignment.variantName());
@@ -207,39 +190,7 @@ public final class RecServer {
    * (share and settings) and whether it is running now. The salt is not shown.
    */
   private void experiments(Context ctx) {
-    Instant now = Instant.now();
-    List<Map<String, Object>> list = new ArrayList<>();
-    for (Experiment e : plan.experiments()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", e.name());
-      m.put("running", e.running(now));
-      m.put("start", e.start().toString());
-      m.put("stop", e.stop() == null ? null : e.stop().toString());
-      m.put("slice", List.of(e.from(), e.to()));
-      double[] shares = e.shares();
-      List<Map<String, Object>> variants = new ArrayList<>();
-      for (int i = 0; i < shares.length; i++) {
-        Variant v = e.variants().get(i);
-        Map<String, Object> vm = new LinkedHashMap<>();
-        vm.put("name", v.name());
-        vm.put("share", shares[i]);
-        vm.put("control", i == 0);
-        putIfSet(vm, "model", v.model());
-        putIfSet(vm, "ranker", v.ranker());
-        putIfSet(vm, "exploration", v.exploration());
-        putIfSet(vm, "diversity", v.diversity());
-        variants.add(vm);
-      }
-      m.put("variants", variants);
-      list.add(m);
-    }
-    ctx.json(Map.of("holdout", plan.holdout(), "experiments", list));
-  }
-
-  private static void putIfSet(Map<String, Object> m, String key, Object value) {
-    if (value != null) {
-      m.put(key, value);
-    }
+    ctx.json(ExperimentListing.of(plan, Instant.now()));
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -32,8 +33,9 @@ import org.rocksdb.RocksDBException;
  * factor, a fold-in of the history the server has seen since, a fold-in of the recent items the
  * request names, and none (the other sources still retrieve, popular among them). Their newest
  * items (the request's recent ones first) feed the content profile and co-visitation. The
- * pipeline applies the request's rules, diversity, exploration and paging; this class turns its
- * page into JSON, with the reasons when asked, and counts the exposures exploration made.
+ * pipeline applies the request's rules, diversity, exploration and paging, and the served ranking
+ * may randomise a slot of the page; this class turns the page into JSON, with the reasons when
+ * asked, counts the exposures exploration made, and describes what was shown for the exposure log.
  */
 final class Recommendations {
   /** History items named per explained recommendation. */
@@ -52,8 +54,10 @@ final class Recommendations {
    * A response's body and what it showed, for the exposure record.
    *
    * @param ranker how the list was ordered: trained, als-order or sequence
+   * @param features the names of the features a randomised slot's pool carries; empty without one
    */
-  record Answer(Map<String, Object> body, long modelVersion, String ranker, List<Exposure.Shown> shown) {}
+  record Answer(Map<String, Object> body, long modelVersion, String ranker, List<Exposure.Shown> shown,
+                List<String> features) {}
 
   /** Which ranking answers: the two-stage one, or one source alone (the sequence model, ALS, popularity). */
   enum Model { SERVED, SEQUENCE, ALS, POPULAR;
@@ -135,12 +139,18 @@ final class Recommendations {
     }
     RankingPipeline pipeline = alone ? single.pipeline() : ranking.pipeline();
     Variant variant = r.assignment().variant();
-    Exploration exploration = alone || Boolean.FALSE.equals(r.explore()) ? Exploration.OFF
+    // explore=false asks for the ranker's order alone: no exploration slots, no randomised slot
+    boolean deviate = !alone && !Boolean.FALSE.equals(r.explore());
+    Exploration exploration = !deviate ? Exploration.OFF
         : variant != null && variant.exploration() != null ? ranking.exploration().withShare(variant.exploration())
         : ranking.exploration();
     Ranker ranker = alone ? single.order()
         : variant != null && "als-order".equals(variant.ranker()) ? Ranker.ALS_ORDER : s.ranker();
-    List<Candidate> page = pipeline.rank(user, signals, ranker, exploration, rules);
+    List<Candidate> page = new ArrayList<>(pipeline.rank(user, signals, ranker, exploration, rules));
+    if (deviate) {
+      ranking.randomisation().apply(page, ThreadLocalRandom.current());
+    }
+    boolean drawn = false;
     int firstPosition = r.cursor().size() + r.offset();
     List<Exposure.Shown> shown = new ArrayList<>();
 
@@ -157,7 +167,10 @@ final class Recommendations {
       s.info(items.id(row)).ifPresent(info -> item.put("title", info.title()));
       List<String> sources = pipeline.sourceNames(c);
       item.put("sources", sources);
-      shown.add(new Exposure.Shown(items.id(row), firstPosition + shown.size(), sources, 1.0));
+      List<Exposure.Drawn> pool = new ArrayList<>();
+      c.pool().forEach(d -> pool.add(new Exposure.Drawn(items.id(d.row()), d.features())));
+      drawn |= !pool.isEmpty();
+      shown.add(new Exposure.Shown(items.id(row), firstPosition + shown.size(), sources, c.propensity(), pool));
       if (c.explored()) {
         item.put("explored", true);
       }
@@ -186,7 +199,7 @@ final class Recommendations {
       page.forEach(c -> shownIds.add(items.id(c.row())));
       body.put("cursor", PageCursor.encode(shownIds));
     }
-    return new Answer(body, s.version(), rankerName, shown);
+    return new Answer(body, s.version(), rankerName, shown, drawn ? pipeline.features().names() : List.of());
   }
 
   /** The ranking's view of the user: their history's positive items newest first, the request's recent ones before them. */

@@ -6,6 +6,7 @@ import io.recflow.ranking.AlsSource;
 import io.recflow.ranking.CandidateSource;
 import io.recflow.ranking.Exploration;
 import io.recflow.ranking.PopularSource;
+import io.recflow.ranking.Randomisation;
 import io.recflow.ranking.Ranker;
 import io.recflow.ranking.RankingPipeline;
 import io.recflow.ranking.SequenceSource;
@@ -13,12 +14,13 @@ import java.util.List;
 
 /**
  * How the server ranks: core's pipeline with the configured sources, exploration and trending
- * window (the ranking.* settings, the same ones the evaluator reads), and each single-source model
+ * window (the ranking.* settings, the same ones the evaluator reads), the randomised slots that
+ * only the server draws (they exist to judge other rankers later), and each single-source model
  * a request or an experiment's variant may ask for instead ({@code ?model=sequence|als|popular}),
  * ordered by that source's own score: the baselines a two-stage ranking must beat online.
  */
-record ServedRanking(RankingPipeline pipeline, Exploration exploration, int trendingHours, Single sequence,
-                     Single als, Single popular) {
+record ServedRanking(RankingPipeline pipeline, Exploration exploration, Randomisation randomisation,
+                     int trendingHours, Single sequence, Single als, Single popular) {
   /** The defaults of every ranking.* setting. */
   static final ServedRanking DEFAULTS = from(RecflowConfig.defaults());
 
@@ -26,14 +28,15 @@ record ServedRanking(RankingPipeline pipeline, Exploration exploration, int tren
   record Single(RankingPipeline pipeline, Ranker order) {
     static Single of(CandidateSource source, int perSource) {
       RankingPipeline p = new RankingPipeline(List.of(source), perSource);
-      return new Single(p, Ranker.byFeature(source.name() + ":score", p.features()));
+      return new Single(p, Ranker.byFeature(source.name() + ":score", p.features().names()));
     }
   }
 
   static ServedRanking from(RecflowConfig c) {
     RankingPipeline pipeline = RankingPipeline.from(c);
     int n = pipeline.perSource();
-    return new ServedRanking(pipeline, Exploration.from(c), c.get(Settings.TRENDING_WINDOW_HOURS),
+    return new ServedRanking(pipeline, Exploration.from(c), Randomisation.from(c),
+        c.get(Settings.TRENDING_WINDOW_HOURS),
         Single.of(new SequenceSource(), n), Single.of(new AlsSource(), n), Single.of(new PopularSource(), n));
   }
 

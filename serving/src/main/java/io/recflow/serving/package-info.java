@@ -7,6 +7,7 @@
  * requests, then float rescoring near the cut; or an IVF index for large catalogs); {@link
  * io.recflow.serving.SnapshotHolder} swaps snapshots under leases; a live overlay follows the
  * streaming job's vectors and new events; posted events are group-committed to the stream's landing
- * directory.
+ * directory, and each list shown is recorded there as an exposure ({@link
+ * io.recflow.serving.ExposureRecorder}) before it is answered.
  */
 package io.recflow.serving;

@@ -83,6 +83,45 @@ class ExperimentIT {
   }
 
   @Test
+  void aRandomisedSlotLogsItsPoolAndProbabilityAndThePageKeepsItsItems() throws Exception {
+    ServedRanking randomised = ServedRanking.from(RecflowConfig.defaults().with(Map.of("ranking.randomise.share",
+        "1")));
+    // The same snapshot again (the generator is seeded): a server's RocksDB is its own.
+    Path again = Files.createTempDirectory("recflow-snapshots-exp-");
+    SyntheticSnapshot.write(again.resolve("model-1"), 2_000, 300, 16, 42, 32);
+    SnapshotHolder holder = new SnapshotHolder(again, new DeltaReader(again.resolve("no-warehouse").toString()),
+        ModelSnapshot.Search.EXACT, randomised);
+    assertEquals(1, holder.openExisting());
+    // the control of "order" is served as configured: the ranker's order, nothing randomised
+    String path = "/v1/users/" + userIn("order", "control") + "/recommendations?k=10";
+    List<String> ranked = Http.ids(http.json(path).path("items"));
+    Set<List<String>> orders = new HashSet<>();
+    try (TestServer r = TestServer.start(holder, TestKeys.publicReads(), 20_000)) {
+      for (int i = 0; i < 20; i++) {
+        JsonNode body = r.http().json(path);
+        List<String> ids = Http.ids(body.path("items"));
+        assertEquals(new HashSet<>(ranked), new HashSet<>(ids), "a randomised page keeps its items");
+        orders.add(ids);
+      }
+      List<Exposure> logged = r.exposureLines().stream().map(l -> Exposure.parse(l).orElseThrow()).toList();
+      assertEquals(20, logged.size());
+      for (Exposure e : logged) {
+        List<Exposure.Shown> drawn = e.items().stream().filter(x -> !x.pool().isEmpty()).toList();
+        assertEquals(1, drawn.size(), "one randomised slot per list: " + e.toJson());
+        Exposure.Shown d = drawn.get(0);
+        List<String> pool = d.pool().stream().map(Exposure.Drawn::itemId).toList();
+        assertEquals(1.0 / pool.size(), d.propensity());
+        assertTrue(pool.contains(d.itemId()), e.toJson());
+        assertEquals(pool, ranked.stream().filter(pool::contains).toList(), "the pool is in the ranker's order");
+        assertEquals(holder.ranking().pipeline().features().names(), e.features());
+        d.pool().forEach(x -> assertEquals(e.features().size(), x.features().length));
+        assertTrue(e.items().stream().filter(x -> x != d).allMatch(x -> x.propensity() == 1 && x.pool().isEmpty()));
+      }
+    }
+    assertTrue(orders.size() > 1, "twenty draws gave one order: " + orders);
+  }
+
+  @Test
   void everyListCarriesARequestIdWhoseExposureIsOnDiskWhenTheListArrives() throws Exception {
     String user = userIn("order", "control");
     JsonNode body = http.json("/v1/users/" + user + "/recommendations?k=5&offset=3");

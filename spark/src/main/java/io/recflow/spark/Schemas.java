@@ -54,6 +54,7 @@ public final class Schemas {
       case TIMESTAMP -> TimestampType;
       case DATE -> DataTypes.DateType;
       case FLOAT_ARRAY -> DataTypes.createArrayType(DataTypes.FloatType, false);
+      case FLOAT_MATRIX -> DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false);
       case STRING_ARRAY -> DataTypes.createArrayType(StringType, true);
       case STRING_MAP -> DataTypes.createMapType(StringType, StringType);
       case LONG_MAP -> DataTypes.createMapType(StringType, DataTypes.LongType);

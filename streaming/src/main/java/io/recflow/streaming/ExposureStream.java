@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -49,6 +50,8 @@ public final class ExposureStream {
       .add(Col.POSITION, IntegerType).add(Col.SOURCES, createArrayType(StringType)).add(Col.PROPENSITY, DoubleType)
       .add(Col.EXPERIMENT, StringType).add(Col.VARIANT, StringType).add(Col.MODEL_VERSION, LongType)
       .add(Col.MODEL, StringType).add(Col.RANKER, StringType).add(Col.TS, TimestampType)
+      .add(Col.POOL_ITEMS, createArrayType(StringType))
+      .add(Col.POOL_FEATURES, createArrayType(createArrayType(FloatType))).add(Col.FEATURES, createArrayType(StringType))
       .add(Col.RAW, StringType).add(Col.SOURCE, StringType).add(Col.REASON, StringType);
 
   private ExposureStream() {}
@@ -119,14 +122,36 @@ public final class ExposureStream {
       for (Exposure.Shown s : x.items()) {
         out.add(RowFactory.create(x.requestId(), x.userId(), s.itemId(), s.position(),
             s.sources().toArray(String[]::new), s.propensity(), x.experiment(),
-            x.variant(), x.modelVersion(), x.model(), x.ranker(), new Timestamp(x.tsMillis()), null, null, null));
+            x.variant(), x.modelVersion(), x.model(), x.ranker(), new Timestamp(x.tsMillis()), poolItems(s),
+            poolFeatures(s), s.pool().isEmpty() ? null : x.features().toArray(String[]::new), null, null, null));
       }
       return out.iterator();
     };
   }
 
+  private static String[] poolItems(Exposure.Shown s) {
+    return s.pool().isEmpty() ? null : s.pool().stream().map(Exposure.Drawn::itemId).toArray(String[]::new);
+  }
+
+  /** The pool's feature rows as Spark's arrays of boxed floats. */
+  private static Float[][] poolFeatures(Exposure.Shown s) {
+    if (s.pool().isEmpty()) {
+      return null;
+    }
+    Float[][] out = new Float[s.pool().size()][];
+    for (int j = 0; j < out.length; j++) {
+      float[] f = s.pool().get(j).features();
+      out[j] = new Float[f.length];
+      for (int k = 0; k < f.length; k++) {
+        out[j][k] = f[k];
+      }
+    }
+    return out;
+  }
+
   private static Row rejected(String line, String origin, String reason) {
-    return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null, line, origin,
+    return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        line, origin,
         reason);
   }
 }
