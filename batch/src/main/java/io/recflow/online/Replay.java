@@ -16,8 +16,11 @@ import io.recflow.spark.Warehouse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,12 +54,12 @@ public record Replay(String policy, Counterfactual.Result result, long unreadabl
       return new Replay(policy.toString(), null, 0, "no randomised slots among the experiment's lists: servers "
           + "randomise one slot in a share of lists when ranking.randomise.share is above 0 (only two-stage lists)");
     }
-    Map<String, Boolean> clicked = new HashMap<>();
+    Set<String> clicked = new HashSet<>(); // request id and item, as "request\0item"
     if (events != null) {
       Attribution.attribute(events, exposures, config.get(Settings.EXPERIMENTS_ATTRIBUTION_MINUTES))
           .filter(col(Col.EVENT_TYPE).equalTo(lit(EventType.CLICK.wireName())))
           .select(Col.REQUEST_ID, Col.ITEM_ID).distinct().collectAsList()
-          .forEach(r -> clicked.put(r.getString(0) + '\u0000' + r.getString(1), true));
+          .forEach(r -> clicked.add(r.getString(0) + '\u0000' + r.getString(1)));
     }
     Function<List<String>, Ranker> rankers;
     try {
@@ -64,30 +67,34 @@ public record Replay(String policy, Counterfactual.Result result, long unreadabl
     } catch (ConfigException e) {
       return new Replay(policy.toString(), null, rows.size(), e.getMessage());
     }
-    Map<List<String>, Ranker> byNames = new HashMap<>();
+    // Servers with other ranking.sources log other feature lists: one ranker per list, or the reason there is none.
+    Map<List<String>, Optional<Ranker>> byNames = new HashMap<>();
+    String problem = null;
     List<Counterfactual.Slot> slots = new ArrayList<>();
     long unreadable = 0;
     for (Row r : rows) {
       List<String> names = r.getList(6);
-      Ranker ranker = byNames.computeIfAbsent(names, n -> {
+      if (!byNames.containsKey(names)) {
         try {
-          return rankers.apply(n);
+          byNames.put(names, Optional.of(rankers.apply(names)));
         } catch (IllegalArgumentException e) {
-          return null;
+          byNames.put(names, Optional.empty());
+          problem = problem == null ? e.getMessage() : problem;
         }
-      });
-      List<String> pool = r.getList(4);
-      int shown = pool.indexOf(r.getString(2));
-      if (ranker == null || shown < 0) {
+      }
+      Optional<Ranker> ranker = byNames.get(names);
+      int shown = r.<String>getList(4).indexOf(r.getString(2));
+      if (ranker.isEmpty() || shown < 0) {
         unreadable++;
         continue;
       }
-      slots.add(new Counterfactual.Slot(r.getString(0), shown, Counterfactual.best(ranker, features(r.getList(5))),
-          r.getDouble(3), clicked.containsKey(r.getString(1) + '\u0000' + r.getString(2))));
+      slots.add(new Counterfactual.Slot(r.getString(0), shown,
+          Counterfactual.best(ranker.get(), features(r.getList(5))), r.getDouble(3),
+          clicked.contains(r.getString(1) + '\u0000' + r.getString(2))));
     }
     if (slots.isEmpty()) {
-      return new Replay(policy.toString(), null, unreadable, "the policy " + policy + " reads none of the "
-          + unreadable + " randomised slots' features (logged under other feature names)");
+      return new Replay(policy.toString(), null, unreadable, "the policy " + policy + " can read none of the "
+          + unreadable + " randomised slots: " + problem);
     }
     return new Replay(policy.toString(), Counterfactual.of(slots, policy.toString(),
         config.get(Settings.EXPERIMENTS_CLIP), config.get(Settings.EXPERIMENTS_ALPHA)), unreadable, null);

@@ -7,6 +7,9 @@ import io.recflow.core.RecflowConfig;
 import io.recflow.core.Tables;
 import io.recflow.core.Tables.Col;
 import io.recflow.experiment.Analysis;
+import io.recflow.experiment.Counterfactual;
+import io.recflow.ranking.Features;
+import io.recflow.ranking.Ranker;
 import io.recflow.spark.Schemas;
 import io.recflow.spark.SparkFixture;
 import io.recflow.spark.Warehouse;
@@ -29,8 +32,31 @@ class AttributionIT {
 
   private static Row shown(String request, String user, String item, int position, String variant, long ts) {
     return RowFactory.create(request, user, item, position, new String[] {"als"}, 1.0, "e", variant, 1L, "served",
-        "trained", new Timestamp(ts), new Timestamp(ts), new Date(ts));
+        "trained", new Timestamp(ts), new Timestamp(ts), new Date(ts), null, null, null);
   }
+
+  /** A randomised slot: {@code pool[shown]} drawn uniformly among the pool, whose popularity features are given. */
+  private static Row drawn(String request, String user, String[] pool, float[] popularity, int shown, long ts) {
+    Float[][] features = new Float[pool.length][];
+    for (int j = 0; j < pool.length; j++) {
+      features[j] = new Float[Features.COMMON.size()];
+      java.util.Arrays.fill(features[j], Float.NaN);
+      features[j][POPULARITY] = popularity[j];
+    }
+    return RowFactory.create(request, user, pool[shown], 2, new String[] {"als"}, 1.0 / pool.length, "e", "a", 1L,
+        "served", "trained", new Timestamp(ts), new Timestamp(ts), new Date(ts), pool, features,
+        Features.COMMON.toArray(String[]::new));
+  }
+
+  private static final int POPULARITY = Features.COMMON.indexOf("popularity");
+
+  /** One tree: popularity below 0.5 scores -1, else +1 (XGBoost's JSON, as the nightly job stores it). */
+  private static final String BY_POPULARITY = """
+      {"learner": {"gradient_booster": {"name": "gbtree", "model": {"trees": [{"left_children": [1, -1, -1],
+        "right_children": [2, -1, -1], "split_indices": [%d, 0, 0], "split_conditions": [0.5, -1.0, 1.0],
+        "default_left": [0, 0, 0]}]}},
+       "learner_model_param": {"num_feature": "%d", "base_score": "0.5"}, "objective": {"name": "rank:ndcg"}}}
+      """.formatted(POPULARITY, Features.COMMON.size());
 
   private static Row event(String id, String user, String item, String type, long ts, String request) {
     return RowFactory.create(id, user, item, type, null, new Timestamp(ts), new Timestamp(ts), new Date(ts), request);
@@ -69,6 +95,55 @@ class AttributionIT {
     }
     assertEquals(Map.of("by-request", "r1/request/0/x", "latest", "r2/window/3/x",
         "named-but-not-shown", "r1/window/1/x"), attributed);
+  }
+
+  @Test
+  void theReportReplaysTheNewestRankerOnTheRandomisedSlots() throws Exception {
+    List<Row> exposures = new ArrayList<>();
+    List<Row> events = new ArrayList<>();
+    // 60 users, one randomised slot each: pool x (served first), y (the popular one), z; the shown one
+    // cycles. Users click y whenever it is shown, x for even users, never z.
+    double servedClicks = 0;
+    int servedSlots = 0;
+    for (int u = 0; u < 60; u++) {
+      String user = "u" + u;
+      String[] pool = {"x" + u, "y" + u, "z" + u};
+      int shown = u % 3;
+      exposures.add(drawn("r" + u, user, pool, new float[] {0.1f, 0.9f, 0.2f}, shown, T));
+      boolean click = shown == 1 || (shown == 0 && u % 2 == 0);
+      if (click) {
+        events.add(event("c" + u, user, pool[shown], "click", T + MINUTE, "r" + u));
+      }
+      if (shown == 0) {
+        servedSlots++;
+        servedClicks += click ? 1 : 0;
+      }
+    }
+    Warehouse w = warehouse(exposures, events);
+    w.append(Tables.RANKERS, SparkFixture.spark().createDataFrame(List.of(RowFactory.create(3L,
+        Tables.Status.REJECTED, Features.COMMON.toArray(String[]::new), BY_POPULARITY,
+        Map.of(Ranker.PRIOR_CONTENT_WEIGHT, 0.0),
+        new Timestamp(T))), Schemas.of(Tables.RANKERS)));
+    Path plan = Files.writeString(Files.createTempFile("plan-", ".json"), "{\"experiments\": [{\"name\": \"e\", "
+        + "\"start\": \"2025-01-01T00:00:00Z\", \"variants\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}]}");
+    RecflowConfig config = SparkFixture.config(Map.of("recflow.warehouse", w.root(), "experiments.file",
+        plan.toString()));
+
+    Replay replay = ExperimentReport.of(w, config, "e").counterfactual();
+    assertEquals("ranker", replay.policy());
+    Counterfactual.Result r = replay.result();
+    assertEquals(60, r.slots());
+    assertEquals(servedSlots, r.served().matched());
+    assertEquals(servedClicks / servedSlots, r.served().clickThrough().value(), 1e-12);
+    assertEquals(20, r.alternative().matched(), "the ranker picks y, shown to every third user");
+    assertEquals(1.0, r.alternative().clickThrough().value(), 1e-12);
+    assertTrue(r.lift().low() > 0, "the ranker is better than the served order: " + r.lift());
+
+    Replay unknown = ExperimentReport.of(w, config.with(Map.of("experiments.counterfactual.policy",
+        "feature:nope")), "e").counterfactual();
+    assertEquals(null, unknown.result());
+    assertEquals(60, unknown.unreadable());
+    assertTrue(unknown.note().contains("no feature nope"), unknown.note());
   }
 
   @Test

@@ -88,7 +88,7 @@ class ErasureJobIT {
   private static Row shown(String request, String user, long shownAt) {
     Timestamp at = new Timestamp(shownAt);
     return RowFactory.create(request, user, "i1", 0, new String[] {"als"}, 1.0, null, null, 1L, "served", "trained",
-        at, at, new Date(shownAt));
+        at, at, new Date(shownAt), null, null, null);
   }
 
   private static Row model(long version, long createdAt) {

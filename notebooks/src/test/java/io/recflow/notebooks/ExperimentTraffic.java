@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  * Ten days of a synthetic two-arm experiment for the experiments notebook, landed as servers and
  * clients land it: exposure lines in an exposure directory, and clicks carrying their list's
  * request id in an event landing directory, for the real stream to write and the real nightly job
- * to attribute. Users are the generated shop's; the treatment's items are clicked more often.
+ * to attribute. Users and items are the generated shop's (only items its events touch, so that the
+ * shop's untouched items stay cold); the treatment's items are clicked more often.
  */
 final class ExperimentTraffic {
   static final String NAME = "ranking";
@@ -26,9 +27,10 @@ final class ExperimentTraffic {
 
   /**
    * Writes the plan to {@code plan} and the traffic of {@code users} (u0, u1, …) over {@code items}
-   * (i0, i1, …) into the two directories, the last day ending {@code end}.
+   * into the two directories, the last day ending before {@code end}'s.
    */
-  static void write(Path plan, Path exposures, Path events, int users, int items, Instant end) throws Exception {
+  static void write(Path plan, Path exposures, Path events, int users, List<String> items, Instant end)
+      throws Exception {
     Instant start = end.truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(DAYS));
     Files.writeString(plan, """
         {"salt": "notebook", "experiments": [{"name": "%s", "start": "%s",
@@ -49,7 +51,7 @@ final class ExperimentTraffic {
         String requestId = "r-" + day + "-" + u;
         List<Exposure.Shown> list = new ArrayList<>();
         for (int position = 0; position < ITEMS_PER_LIST; position++) {
-          String item = "i" + random.nextInt(items);
+          String item = items.get(random.nextInt(items.size()));
           list.add(new Exposure.Shown(item, position, List.of("als")));
           if (random.nextDouble() < chance) {
             clicks.add(("{\"event_id\": \"x-%s-%d\", \"user_id\": \"%s\", \"item_id\": \"%s\", "

@@ -48,7 +48,9 @@ class NotebooksIT {
         // Between the nights, an experiment's traffic goes through the stream; the second night attributes it.
         Path exposures = root.resolve("landing-exposures");
         Path events = root.resolve("landing");
-        ExperimentTraffic.write(plan, exposures, events, 150, 400, Instant.now());
+        List<String> touched = Files.readAllLines(data.resolve("events.csv")).stream().skip(1)
+            .map(l -> l.split(",")[1]).distinct().sorted().toList();
+        ExperimentTraffic.write(plan, exposures, events, 150, touched, Instant.now());
         recflowMain("io.recflow.streaming.StreamCommand", "--available-now", "--conf", "../conf/local.properties",
             "--set", "recflow.warehouse=" + warehouse, "--set", "spark.master=local[2]",
             "--set", "stream.landingDir=" + events, "--set", "stream.exposureDir=" + exposures);
