@@ -39,18 +39,18 @@ START=$(date +%s)
 TRAFFIC="$(java bench/AaClient.java $PORT "$USERS" "$LISTS" "$KEY" 7)"
 kill $SERVER && wait $SERVER 2>/dev/null || true # a clean stop publishes the open exposure segment
 bin/recflow stream --available-now "${SETTINGS[@]}" > "$DIR/stream.log" 2>&1
-DIFFERENT=0
-BROKEN=0
-for I in $(seq 0 $((EXPERIMENTS - 1))); do
-  REPORT="$(bin/recflow experiments report "aa$I" --json "${SETTINGS[@]}" 2>/dev/null | grep '^{"analysis"')"
-  VERDICT="$(grep -o '"verdict":"[^"]*"' <<<"$REPORT")"
-  echo "aa$I: $VERDICT" >> "$DIR/verdicts.txt"
-  case "$VERDICT" in
-    *"no detectable difference"*) ;;
-    *"assignment is broken"*) BROKEN=$((BROKEN + 1)) ;;
-    *) DIFFERENT=$((DIFFERENT + 1)) ;;
-  esac
-done
+NAMES=()
+for I in $(seq 0 $((EXPERIMENTS - 1))); do NAMES+=("aa$I"); done
+# One JSON line per experiment, all in one Spark session.
+bin/recflow experiments report "${NAMES[@]}" --json "${SETTINGS[@]}" 2>/dev/null | grep '^{"analysis"' \
+  | python3 -c '
+import json, sys
+for line in sys.stdin:
+    a = json.loads(line)["analysis"]
+    print(a["experiment"] + ": " + a["verdict"])' > "$DIR/verdicts.txt"
+[[ $(wc -l < "$DIR/verdicts.txt") -eq $EXPERIMENTS ]] || { echo "reports missing: $DIR/verdicts.txt" >&2; exit 1; }
+BROKEN=$(grep -c "assignment is broken" "$DIR/verdicts.txt" || true)
+DIFFERENT=$(grep -v -c "no detectable difference\|assignment is broken" "$DIR/verdicts.txt" || true)
 echo "## A/A tests through a running server ($(date -u +%Y-%m-%d), $(nproc) cores, bench/aa.sh $EXPERIMENTS $USERS $LISTS)"
 echo
 echo "$TRAFFIC; $(( $(date +%s) - START )) s from the first request to the last report."

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code recflow experiments report NAME [--json] [--policy P]}: an online experiment's figures and
+ * {@code recflow experiments report NAME... [--json] [--policy P]}: an online experiment's figures and
  * verdict, from the exposures and events in the warehouse, and the replay of an alternative ranking
  * on its randomised slots (docs/experiments.md says how to read them).
  */
@@ -40,8 +40,9 @@ final class ExperimentsCommand {
     @Mixin
     ConfigOptions options;
 
-    @Parameters(paramLabel = "NAME", description = "The experiment, as experiments.file names it.")
-    String name;
+    @Parameters(paramLabel = "NAME", arity = "1..*", description = "The experiment, as experiments.file names it; "
+        + "several are reported one after another, in one Spark session.")
+    List<String> names;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -55,12 +56,14 @@ final class ExperimentsCommand {
       RecflowConfig config = options.load(policy == null ? Map.of()
           : Map.of(Settings.EXPERIMENTS_POLICY.name(), policy));
       Warehouse warehouse = Warehouse.of(SparkSessions.getOrCreate(config), config);
-      ExperimentReport report = ExperimentReport.of(warehouse, config, name);
       PrintStream out = Launcher.dataOut();
-      if (json) {
-        out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));
-      } else {
-        print(report, out);
+      for (String name : names) {
+        ExperimentReport report = ExperimentReport.of(warehouse, config, name);
+        if (json) { // one line per experiment
+          out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));
+        } else {
+          print(report, out);
+        }
       }
       return 0;
     }
