@@ -44,7 +44,7 @@ final class ExperimentsCommand {
         + "several are reported one after another, in one Spark session.")
     List<String> names;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    @Option(names = "--json", description = "Print one JSON object per experiment, one per line, instead of text.")
     boolean json;
 
     @Option(names = "--policy", paramLabel = "P", description = "The alternative to replay on the randomised slots: "

@@ -60,13 +60,25 @@ public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVari
     if (experiment.stop() != null) {
       exposures = exposures.filter(col(Col.TS).lt(lit(java.sql.Timestamp.from(experiment.stop()))));
     }
+    // Attributed once, for the per-user totals and the counterfactual's clicks.
+    Dataset<Row> attributed = warehouse.exists(Tables.EVENTS) ? Attribution.attribute(warehouse.read(Tables.EVENTS),
+        exposures, config.get(Settings.EXPERIMENTS_ATTRIBUTION_MINUTES)).cache() : null;
+    try {
+      return of(experiment, exposures, attributed, warehouse, config);
+    } finally {
+      if (attributed != null) {
+        attributed.unpersist();
+      }
+    }
+  }
+
+  private static ExperimentReport of(Experiment experiment, Dataset<Row> exposures, Dataset<Row> attributed,
+                                     Warehouse warehouse, RecflowConfig config) {
     Dataset<Row> lists = exposures.groupBy(Col.USER_ID)
         .agg(countDistinct(Col.VARIANT).as("variants"), first(Col.VARIANT).as(Col.VARIANT),
             countDistinct(Col.REQUEST_ID).as("lists"));
-    Dataset<Row> events = warehouse.exists(Tables.EVENTS) ? warehouse.read(Tables.EVENTS) : null;
-    Dataset<Row> outcomes = events == null ? null
-        : Attribution.attribute(events, exposures, config.get(Settings.EXPERIMENTS_ATTRIBUTION_MINUTES))
-            .groupBy(Col.USER_ID).agg(
+    Dataset<Row> outcomes = attributed == null ? null
+        : attributed.groupBy(Col.USER_ID).agg(
                 sum(when(col(Col.EVENT_TYPE).equalTo(EventType.CLICK.wireName()), 1).otherwise(0)).as("clicks"),
                 sum(when(col(Col.EVENT_TYPE).equalTo(EventType.PURCHASE.wireName()), 1).otherwise(0))
                     .as("purchases"),
@@ -89,6 +101,6 @@ public record ExperimentReport(Analysis.Result analysis, long usersInSeveralVari
     Map<String, Analysis.Totals> totals = new HashMap<>();
     rows.forEach((variant, r) -> totals.put(variant, Analysis.Totals.of(r)));
     return new ExperimentReport(Analysis.of(experiment, totals, config.get(Settings.EXPERIMENTS_ALPHA)), several,
-        Replay.of(warehouse, config, exposures, events));
+        Replay.of(warehouse, config, exposures, attributed));
   }
 }

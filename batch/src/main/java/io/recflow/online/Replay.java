@@ -29,7 +29,7 @@ import scala.collection.Seq;
 /**
  * Replays the configured alternative ({@code experiments.counterfactual.policy}) on an
  * experiment's randomised slots ({@link Counterfactual}): gathers each slot's pool and features
- * from {@code exposures}, whether its item was clicked from that list (attributed afresh), and the
+ * from {@code exposures}, whether its item was clicked from that list (as the report attributed it), and the
  * alternative's ranker from {@code rankers}. Slots are a small share of the traffic (those of
  * ranking.randomise.share), so they are replayed on the driver.
  *
@@ -42,10 +42,10 @@ import scala.collection.Seq;
 public record Replay(String policy, Counterfactual.Result result, long unreadable, String note) {
 
   /**
-   * The replay of the experiment's randomised slots among {@code exposures}, clicks attributed
-   * from {@code events} (null when there are none).
+   * The replay of the experiment's randomised slots among {@code exposures}, with the events
+   * attributed to them ({@link Attribution#attribute}; null when there are no events).
    */
-  static Replay of(Warehouse warehouse, RecflowConfig config, Dataset<Row> exposures, Dataset<Row> events) {
+  static Replay of(Warehouse warehouse, RecflowConfig config, Dataset<Row> exposures, Dataset<Row> attributed) {
     ReplayPolicy policy = ReplayPolicy.parse(config.get(Settings.EXPERIMENTS_POLICY));
     List<Row> rows = exposures.filter(col(Col.POOL_ITEMS).isNotNull().and(col(Col.PROPENSITY).lt(1)))
         .select(Col.USER_ID, Col.REQUEST_ID, Col.ITEM_ID, Col.PROPENSITY, Col.POOL_ITEMS, Col.POOL_FEATURES,
@@ -55,9 +55,8 @@ public record Replay(String policy, Counterfactual.Result result, long unreadabl
           + "randomise one slot in a share of lists when ranking.randomise.share is above 0 (only two-stage lists)");
     }
     Set<String> clicked = new HashSet<>(); // request id and item, as "request\0item"
-    if (events != null) {
-      Attribution.attribute(events, exposures, config.get(Settings.EXPERIMENTS_ATTRIBUTION_MINUTES))
-          .filter(col(Col.EVENT_TYPE).equalTo(lit(EventType.CLICK.wireName())))
+    if (attributed != null) {
+      attributed.filter(col(Col.EVENT_TYPE).equalTo(lit(EventType.CLICK.wireName())))
           .select(Col.REQUEST_ID, Col.ITEM_ID).distinct().collectAsList()
           .forEach(r -> clicked.add(r.getString(0) + '\u0000' + r.getString(1)));
     }

@@ -132,10 +132,6 @@ public final class Counterfactual {
     for (double v : psi) {
       var += (v - mean) * (v - mean) / (n - 1);
     }
-    double se = Math.sqrt(var / n);
-    double log = Math.log(alternative / served);
-    double z = Distributions.normalQuantile(1 - alpha / 2);
-    double p = se == 0 ? (log == 0 ? 1 : 0) : 2 * (1 - Distributions.normalCdf(Math.abs(log) / se));
-    return new Lift(Math.exp(log) - 1, Math.exp(log - z * se) - 1, Math.exp(log + z * se) - 1, p);
+    return Lift.ofLogRatio(Math.log(alternative / served), Math.sqrt(var / n), alpha);
   }
 }

@@ -20,8 +20,12 @@ public record Lift(double value, double low, double high, double pValue) {
     if (!(t > 0 && c > 0) || Double.isNaN(treatment.standardError()) || Double.isNaN(control.standardError())) {
       return new Lift(c > 0 ? t / c - 1 : Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
-    double log = Math.log(t / c);
     double se = Math.sqrt(Math.pow(treatment.standardError() / t, 2) + Math.pow(control.standardError() / c, 2));
+    return ofLogRatio(Math.log(t / c), se, alpha);
+  }
+
+  /** The lift whose log-ratio log(t / c) is {@code log} with standard error {@code se}, at confidence 1 − alpha. */
+  static Lift ofLogRatio(double log, double se, double alpha) {
     double z = Distributions.normalQuantile(1 - alpha / 2);
     double p = se == 0 ? (log == 0 ? 1 : 0) : 2 * (1 - Distributions.normalCdf(Math.abs(log) / se));
     return new Lift(Math.exp(log) - 1, Math.exp(log - z * se) - 1, Math.exp(log + z * se) - 1, p);
